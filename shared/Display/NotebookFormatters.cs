@@ -1,0 +1,30 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using TorchSharp;
+
+namespace DeepLearningCourse.Display;
+
+/// <summary>How the course's values appear in a notebook.</summary>
+public static class NotebookFormatters
+{
+    static bool registered;
+
+    /// <summary>
+    /// Registers the formatters once: <see cref="PngImage"/> as <c>image/png</c>, and tensors as
+    /// their values in NumPy style (the default would only print their shape).
+    /// </summary>
+    public static void Register()
+    {
+        if (registered) return;
+        registered = true;
+
+        Formatter.Register<PngImage>((image, writer) => writer.Write(Convert.ToBase64String(image.Bytes)), "image/png");
+        Formatter.SetPreferredMimeTypesFor(typeof(PngImage), "image/png");
+
+        Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(Describe(tensor)), "text/plain");
+        Formatter.SetPreferredMimeTypesFor(typeof(torch.Tensor), "text/plain");
+    }
+
+    /// <summary>A tensor's values followed by its shape, dtype and device, as a learner wants to see it.</summary>
+    public static string Describe(torch.Tensor tensor) =>
+        $"{tensor.ToString(TensorStringStyle.Numpy)}\n[{string.Join(", ", tensor.shape)}], {tensor.dtype}, {tensor.device}";
+}

@@ -1,0 +1,15 @@
+using DeepLearningCourse.Display;
+using DeepLearningCourse.Runtime;
+
+namespace DeepLearningCourse;
+
+/// <summary>What <c>shared/Course.dib</c> does once per notebook, after loading the library.</summary>
+public static class Notebook
+{
+    /// <summary>Loads TorchSharp's native libraries and registers the course's display formatters.</summary>
+    public static void Setup()
+    {
+        TorchNative.Load();
+        NotebookFormatters.Register();
+    }
+}

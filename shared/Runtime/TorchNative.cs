@@ -1,0 +1,174 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace DeepLearningCourse.Runtime;
+
+/// <summary>
+/// Makes TorchSharp's native libraries load on any Linux the course supports, before
+/// TorchSharp initialises itself. Call <see cref="Load"/> first; the rest of the library does.
+/// </summary>
+/// <remarks>
+/// Two problems are solved here, both on Linux only:
+/// <list type="number">
+/// <item>A libtorch installed system-wide (Debian's <c>python3-torch</c> pulls one in) would be
+/// found by the dynamic linker before the NuGet package's. So the package's own
+/// <c>libc10.so</c>, <c>libtorch_cpu.so</c> and <c>libtorch.so</c> are loaded first, by full
+/// path; later lookups by name then match these already-loaded libraries.</item>
+/// <item>TorchSharp's <c>libLibTorchSharp.so</c> may require a libstdc++ symbol version that
+/// the system lacks but that it never uses (see <see cref="ElfVersionRequirements"/>). Then a
+/// private copy with that requirement relaxed is written to the user's cache folder and
+/// loaded instead. The NuGet cache and system files are never modified.</item>
+/// </list>
+/// On Windows and macOS TorchSharp's own loading is used unchanged.
+/// </remarks>
+public static class TorchNative
+{
+    static readonly object gate = new();
+    static LoadReport? report;
+
+    /// <summary>What <see cref="Load"/> did: the folder the libraries came from and whether a relaxed copy was needed.</summary>
+    public sealed record LoadReport(string? NativeFolder, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend);
+
+    /// <summary>Loads the native libraries once per process and says how.</summary>
+    public static LoadReport Load()
+    {
+        lock (gate)
+        {
+            if (report is not null) return report;
+            report = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport(null, null, [], "TorchSharp default");
+            // Touching torch now initialises TorchSharp against what was just loaded.
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return report;
+        }
+    }
+
+    static readonly string[] cpuLibraries = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
+    static readonly string[] cudaLibraries = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
+
+    static LoadReport LoadOnLinux()
+    {
+        var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        var backend = NativeFolders.Find(rid);
+        foreach (var library in backend.IsCuda ? cudaLibraries : cpuLibraries)
+        {
+            var path = backend.Folders.Select(f => Path.Combine(f, library)).FirstOrDefault(File.Exists);
+            if (path is null)
+            {
+                if (library.Contains("cuda")) continue;
+                throw new DllNotFoundException($"{library} is not in the libtorch package folders ({string.Join(", ", backend.Folders)}). Restore TorchSharp-cpu (or TorchSharp-cuda-*) first.");
+            }
+            NativeLibrary.Load(path);
+        }
+
+        var original = backend.TorchSharpLibrary;
+        var relaxed = new List<string>();
+        var toLoad = original;
+        for (int attempt = 0; ; attempt++)
+        {
+            var error = TryLoad(toLoad);
+            if (error is null) break;
+            var missing = Regex.Matches(error, @"version `([^']+)' not found").Select(m => m.Groups[1].Value).Except(relaxed).ToList();
+            if (missing.Count == 0 || attempt > 3)
+                throw new DllNotFoundException($"Could not load {toLoad}: {error}");
+            relaxed.AddRange(missing);
+            toLoad = WriteRelaxedCopy(original, relaxed);
+        }
+        return new LoadReport(backend.Folders[0], toLoad, relaxed, backend.IsCuda ? "CUDA" : "CPU");
+    }
+
+    static string? TryLoad(string path)
+    {
+        try { NativeLibrary.Load(path); return null; }
+        catch (DllNotFoundException e) { return e.Message; }
+    }
+
+    /// <summary>
+    /// Writes (once) a copy of <paramref name="original"/> with <paramref name="versions"/> made weak,
+    /// under the user's cache folder, keyed by the original's hash so upgrades never reuse a stale copy.
+    /// Written to a temporary name and renamed, so concurrent kernels never see a half-written file.
+    /// </summary>
+    static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions)
+    {
+        var bytes = File.ReadAllBytes(original);
+        var key = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant() + "-" + string.Join("+", versions.Order());
+        var folder = Path.Combine(CacheRoot(), "native", key);
+        var target = Path.Combine(folder, Path.GetFileName(original));
+        if (File.Exists(target)) return target;
+
+        Directory.CreateDirectory(folder);
+        var temporary = target + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temporary, ElfVersionRequirements.MarkWeak(bytes, versions));
+        File.Move(temporary, target, overwrite: true);
+        return target;
+    }
+
+    static string CacheRoot()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
+        return Path.Combine(root, "deep-learning-course");
+    }
+
+    /// <summary>Where the libtorch and TorchSharp native libraries of this process's packages are.</summary>
+    sealed record NativeFolders(IReadOnlyList<string> Folders, string TorchSharpLibrary, bool IsCuda)
+    {
+        public static NativeFolders Find(string rid)
+        {
+            var torchSharp = typeof(torch).Assembly; // typeof does not run torch's static constructor.
+            var assemblyFolder = Path.GetDirectoryName(torchSharp.Location)!;
+
+            // A built app or test: the SDK copied the natives next to the assemblies.
+            foreach (var folder in new[] { Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native"), AppContext.BaseDirectory, assemblyFolder })
+            {
+                if (File.Exists(Path.Combine(folder, "libtorch.so")) && File.Exists(Path.Combine(folder, "libLibTorchSharp.so")))
+                    return new NativeFolders([folder], Path.Combine(folder, "libLibTorchSharp.so"), File.Exists(Path.Combine(folder, "libtorch_cuda.so")));
+            }
+
+            // A notebook: assemblies load straight from the NuGet cache,
+            // <packages>/torchsharp/<version>/lib/<tfm>/TorchSharp.dll.
+            var torchSharpHome = Path.GetFullPath(Path.Combine(assemblyFolder, "..", ".."));
+            var packages = Path.GetFullPath(Path.Combine(torchSharpHome, "..", ".."));
+            var library = Path.Combine(torchSharpHome, "runtimes", rid, "native", "libLibTorchSharp.so");
+            if (!File.Exists(library))
+                throw new DllNotFoundException($"libLibTorchSharp.so is not where TorchSharp {torchSharp.GetName().Version} keeps it ({library}).");
+
+            var version = LibTorchVersion(torchSharp);
+            var cuda = CudaDriverPresent() ? PackageFolders(packages, $"libtorch-cuda-*-{rid}*", version, rid) : [];
+            if (cuda.Count > 0) return new NativeFolders(cuda, library, IsCuda: true);
+            var cpu = PackageFolders(packages, $"libtorch-cpu-{rid}", version, rid);
+            if (cpu.Count > 0) return new NativeFolders(cpu, library, IsCuda: false);
+            throw new DllNotFoundException($"No libtorch {version} package for {rid} is restored under {packages}. Reference TorchSharp-cpu (or TorchSharp-cuda-linux) before the course library.");
+        }
+
+        static List<string> PackageFolders(string packages, string pattern, string version, string rid) =>
+            Directory.Exists(packages)
+                ? Directory.GetDirectories(packages, pattern)
+                    .Select(p => Path.Combine(p, version, "runtimes", rid, "native"))
+                    .Where(Directory.Exists)
+                    .Order(StringComparer.Ordinal)
+                    .ToList()
+                : [];
+
+        /// <summary>
+        /// The libtorch package version this TorchSharp was built against (2.10.0 for 0.107.0). It is a
+        /// constant, so reading it through reflection does not run torch's static constructor.
+        /// </summary>
+        static string LibTorchVersion(Assembly torchSharp)
+        {
+            var field = typeof(torch).GetField("libtorchPackageVersion", BindingFlags.NonPublic | BindingFlags.Static)
+                ?? throw new MissingFieldException($"TorchSharp {torchSharp.GetName().Version} no longer records its libtorch version; update TorchNative.");
+            var parts = ((string)field.GetRawConstantValue()!).Split('.');
+            return parts.Length == 4 && parts[3] == "0" ? string.Join('.', parts[..3]) : string.Join('.', parts);
+        }
+
+        static bool CudaDriverPresent()
+        {
+            if (!NativeLibrary.TryLoad("libcuda.so.1", out var handle)) return false;
+            NativeLibrary.Free(handle);
+            return true;
+        }
+    }
+}
