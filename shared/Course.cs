@@ -19,9 +19,15 @@ public static class Course
     public const string DataVariable = "COURSE_DATA";
 
     /// <summary>The mode this process runs in, read once from <see cref="ModeVariable"/>.</summary>
-    public static CourseMode Mode { get; } =
-        string.Equals(Environment.GetEnvironmentVariable(ModeVariable), "fast", StringComparison.OrdinalIgnoreCase)
-            ? CourseMode.Fast : CourseMode.Full;
+    public static CourseMode Mode { get; } = ParseMode(Environment.GetEnvironmentVariable(ModeVariable));
+
+    /// <summary>Reads a <see cref="ModeVariable"/> value; a typo fails loudly instead of silently running the full course.</summary>
+    public static CourseMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "full" => CourseMode.Full,
+        "fast" => CourseMode.Fast,
+        _ => throw new ArgumentException($"{ModeVariable}={value} is not a mode: use 'full' (the default) or 'fast'."),
+    };
 
     /// <summary>True in CI's quick mode; lessons never test this themselves, the library does.</summary>
     public static bool IsFast => Mode == CourseMode.Fast;

@@ -1,0 +1,125 @@
+using DeepLearningCourse.Display;
+using Microsoft.DotNet.Interactive.Formatting;
+using SkiaSharp;
+using TorchSharp;
+
+namespace DeepLearningCourse.Tests.Display;
+
+public class DisplayTests
+{
+    public DisplayTests() => TorchFixture.Ensure();
+
+    static SKBitmap Decode(PngImage png)
+    {
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png.Bytes[..8]);
+        var bitmap = SKBitmap.Decode(png.Bytes);
+        Assert.NotNull(bitmap);
+        Assert.Equal(png.Width, bitmap.Width);
+        Assert.Equal(png.Height, bitmap.Height);
+        return bitmap;
+    }
+
+    [Fact]
+    public void A_small_grayscale_image_is_enlarged_with_sharp_pixels()
+    {
+        using var image = torch.tensor(new float[] { 0, 1, 1, 0 }).reshape(2, 2);
+        using var bitmap = Decode(Images.Show(image));
+
+        Assert.Equal(140, bitmap.Width);
+        Assert.Equal(140, bitmap.Height);
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(10, 10));
+        Assert.Equal(SKColors.White, bitmap.GetPixel(130, 10));
+        Assert.Equal(SKColors.White, bitmap.GetPixel(10, 130));
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(130, 130));
+    }
+
+    [Fact]
+    public void Normalised_colour_images_are_un_normalised_before_drawing()
+    {
+        // A pure red 3x200x200 image after Normalize(mean 0.5, std 0.5) holds 1 in red and -1 elsewhere.
+        using var red = torch.stack([torch.ones(200, 200), -torch.ones(200, 200), -torch.ones(200, 200)]);
+        using var bitmap = Decode(Images.Show(red, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]));
+
+        Assert.Equal(200, bitmap.Width);
+        Assert.Equal(new SKColor(255, 0, 0), bitmap.GetPixel(100, 100));
+    }
+
+    [Fact]
+    public void A_grid_lays_out_every_image_with_its_title()
+    {
+        using var batch = torch.rand(10, 1, 28, 28);
+        var titles = Enumerable.Range(0, 10).Select(i => $"digit {i}").ToList();
+        using var bitmap = Decode(Images.Grid(batch, titles, columns: 5));
+
+        // 5 columns and 2 rows of 112 px tiles (28 px x 4), 6 px gaps, 18 px for each title.
+        Assert.Equal(5 * (112 + 6) + 6, bitmap.Width);
+        Assert.Equal(2 * (112 + 18 + 6) + 6, bitmap.Height);
+    }
+
+    [Fact]
+    public void A_grid_needs_one_title_per_image()
+    {
+        using var batch = torch.rand(3, 1, 8, 8);
+        Assert.Throws<ArgumentException>(() => Images.Grid(batch, ["only one"]));
+    }
+
+    [Theory]
+    [InlineData(new long[] { 4 })]
+    [InlineData(new long[] { 2, 3, 4, 4 })]
+    [InlineData(new long[] { 2, 4, 4 })]
+    public void Shapes_that_are_not_images_are_rejected(long[] shape)
+    {
+        using var notAnImage = torch.zeros(shape);
+        Assert.Throws<ArgumentException>(() => Images.Show(notAnImage));
+    }
+
+    [Fact]
+    public void A_line_chart_is_a_png_of_the_requested_size()
+    {
+        using var bitmap = Decode(Charts.Line("Loss", "epoch", "loss", ("train", [1.9, 0.87, 0.54]), ("validation", [2.0, 1.0, 0.7])));
+        Assert.Equal(640, bitmap.Width);
+        Assert.Equal(400, bitmap.Height);
+        // Something besides background was drawn.
+        Assert.Contains(Enumerable.Range(0, 400).Select(y => bitmap.GetPixel(320, y)), c => c != SKColors.White);
+    }
+
+    [Fact]
+    public void View_classify_puts_the_image_beside_the_probability_chart()
+    {
+        using var digit = torch.rand(1, 28, 28);
+        using var probabilities = torch.softmax(torch.randn(10), 0);
+        var png = Charts.ViewClassify(digit, probabilities, Enumerable.Range(0, 10).Select(i => i.ToString()).ToList());
+        using var bitmap = Decode(png);
+
+        Assert.Equal(140 + 420, bitmap.Width);
+        Assert.True(bitmap.Height >= 300);
+    }
+
+    [Fact]
+    public void View_classify_needs_a_name_for_every_class()
+    {
+        using var digit = torch.rand(1, 28, 28);
+        using var probabilities = torch.softmax(torch.randn(10), 0);
+        Assert.Throws<ArgumentException>(() => Charts.ViewClassify(digit, probabilities, ["a", "b"]));
+    }
+
+    [Fact]
+    public void Notebooks_receive_images_as_base64_png()
+    {
+        NotebookFormatters.Register();
+        var png = Charts.Bars("p", ["a", "b"], [0.25, 0.75]);
+        var formatted = png.ToDisplayString("image/png");
+        Assert.Equal(png.Bytes, Convert.FromBase64String(formatted));
+    }
+
+    [Fact]
+    public void Notebooks_show_a_tensors_values_shape_and_type()
+    {
+        NotebookFormatters.Register();
+        using var t = torch.tensor(new float[] { 1.5f, 2.5f });
+        var text = t.ToDisplayString("text/plain");
+        Assert.Contains("1.5", text);
+        Assert.Contains("2.5", text);
+        Assert.Contains("[2], Float32, cpu", text);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using DeepLearningCourse.Runtime;
+using TorchSharp;
+
+namespace DeepLearningCourse.Tests.Runtime;
+
+public class TorchNativeTests
+{
+    [Fact]
+    public void Tensors_and_autograd_work_after_loading()
+    {
+        TorchFixture.Ensure();
+        using var x = torch.tensor(new float[] { 1, 2, 3 }, requires_grad: true);
+        using var y = (x * x).sum();
+        y.backward();
+        Assert.Equal(new float[] { 2, 4, 6 }, x.grad!.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Libtorch_comes_from_the_package_not_the_system()
+    {
+        var report = TorchNative.Load();
+        var mapped = MappedLibraries();
+        foreach (var name in new[] { "libtorch.so", "libtorch_cpu.so", "libc10.so" })
+        {
+            var paths = mapped.Where(p => Path.GetFileName(p).StartsWith(name[..^3] + ".so")).ToList();
+            Assert.NotEmpty(paths);
+            Assert.All(paths, p => Assert.StartsWith(report.NativeFolder!, p));
+        }
+        Assert.DoesNotContain(mapped, p => p.StartsWith("/usr/lib") && Path.GetFileName(p).StartsWith("libtorch"));
+    }
+
+    [Fact]
+    public void Relaxes_exactly_the_versions_the_system_libstdcxx_lacks()
+    {
+        var report = TorchNative.Load();
+        var original = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        var systemLibstdcxx = MappedLibraries().Single(p => Path.GetFileName(p).StartsWith("libstdc++.so"));
+        var provided = Encoding.ASCII.GetString(File.ReadAllBytes(systemLibstdcxx));
+
+        var lacking = ElfVersionRequirements.Read(File.ReadAllBytes(original))
+            .Where(r => r.Library == "libstdc++.so.6" && !provided.Contains(r.Version + "\0"))
+            .Select(r => r.Version)
+            .ToList();
+
+        Assert.Equal(lacking.Order(), report.RelaxedVersions.Order());
+        if (lacking.Count == 0)
+            Assert.Equal(original, report.TorchSharpLibrary);
+        else
+            Assert.DoesNotContain(".nuget", report.TorchSharpLibrary);
+    }
+
+    [Fact]
+    public void Loading_twice_returns_the_same_report()
+    {
+        Assert.Same(TorchNative.Load(), TorchNative.Load());
+    }
+
+    static List<string> MappedLibraries() =>
+        File.ReadAllLines("/proc/self/maps")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 6 && f[5].StartsWith('/'))
+            .Select(f => f[5])
+            .Distinct()
+            .ToList();
+}

@@ -1,0 +1,9 @@
+using DeepLearningCourse.Runtime;
+
+namespace DeepLearningCourse.Tests;
+
+/// <summary>Tests that touch TorchSharp call this first, exactly as notebooks do through Course.dib.</summary>
+public static class TorchFixture
+{
+    public static void Ensure() => TorchNative.Load();
+}
