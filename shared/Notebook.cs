@@ -10,6 +10,8 @@ public static class Notebook
     public static void Setup()
     {
         TorchNative.Load();
+        // print(), str() and ToString() then show values the way PyTorch users expect.
+        TorchSharp.torch.TensorStringStyle = TorchSharp.TensorStringStyle.Numpy;
         NotebookFormatters.Register();
     }
 }
