@@ -81,4 +81,15 @@ public static class Course
             $"Device: {where} | TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, libtorch {torch.__version__} ({native.Backend}) | seed {seed} | {Mode.ToString().ToLowerInvariant()} mode");
         return device;
     }
+
+    /// <summary>
+    /// Prints the lesson's measured result beside its target, in the form tools/results collects.
+    /// In fast mode the target is not judged: CI trains on a fraction of the data.
+    /// </summary>
+    public static LessonResult Report(string lesson, string metric, double value, Target target, string data, int? epochs, TimeSpan wallTime, TextWriter? log = null)
+    {
+        var result = new LessonResult(lesson, metric, value, target, data, epochs, wallTime, Mode);
+        (log ?? Console.Out).WriteLine(result);
+        return result;
+    }
 }

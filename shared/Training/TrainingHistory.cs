@@ -55,17 +55,17 @@ public sealed class TrainingHistory
         text.AppendLine("   time");
         foreach (var e in epochs)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Epoch,5}  {e.TrainLoss,10:F4}");
-            if (accuracy) text.Append(CultureInfo.InvariantCulture, $"  {e.TrainAccuracy,9:P1}");
-            if (validating) text.Append(CultureInfo.InvariantCulture, $"  {e.ValidLoss,10:F4}");
-            if (validating && accuracy) text.Append(CultureInfo.InvariantCulture, $"  {e.ValidAccuracy,9:P1}");
-            text.Append(CultureInfo.InvariantCulture, $"  {e.Duration.TotalSeconds,5:F1} s");
+            text.Append(Formats.Number, $"{e.Epoch,5}  {e.TrainLoss,10:F4}");
+            if (accuracy) text.Append(Formats.Number, $"  {e.TrainAccuracy,9:P1}");
+            if (validating) text.Append(Formats.Number, $"  {e.ValidLoss,10:F4}");
+            if (validating && accuracy) text.Append(Formats.Number, $"  {e.ValidAccuracy,9:P1}");
+            text.Append(Formats.Number, $"  {e.Duration.TotalSeconds,5:F1} s");
             if (validating && e.Epoch == BestEpoch) text.Append("  <- best");
             text.AppendLine();
         }
         if (current is not null) text.AppendLine(current);
         else if (epochs.Count == totalEpochs && RestoredEpoch is { } restored)
-            text.AppendLine(CultureInfo.InvariantCulture, $"Kept the weights of epoch {restored} (lowest validation loss).");
+            text.AppendLine(Formats.Number, $"Kept the weights of epoch {restored} (lowest validation loss).");
         return text.ToString().TrimEnd();
     }
 

@@ -12,10 +12,12 @@ public static class Runner
 {
     const string Usage = """
         Usage: run-course [--fast] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
+               run-course --results [--output DIR]   (collect full-mode results into RESULTS.md)
           NOTEBOOK   a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
           --fast     CI's fast mode (COURSE_MODE=fast): less data, fewer epochs
           --output   where executed notebooks and results.trx go (default: artifacts/notebooks)
           --timeout  minutes one notebook may run before it is stopped (default: 60)
+          --results  write RESULTS.md from the executed notebooks instead of running any
         """;
 
     public static int Run(string[] args, TextWriter log)
@@ -35,6 +37,9 @@ public static class Runner
         }
 
         var root = RepositoryRoot();
+        if (options.Results)
+            return Results.Write(Path.GetFullPath(options.Output ?? Path.Combine(root, "artifacts", "notebooks")), Path.Combine(root, "RESULTS.md"), log);
+
         var notebooks = Select(root, options.Names);
         if (notebooks.Count == 0)
         {
@@ -129,11 +134,11 @@ public static class Runner
         throw new DirectoryNotFoundException("Run this from inside the course repository.");
     }
 
-    sealed record Options(bool Fast, bool Help, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
+    sealed record Options(bool Fast, bool Help, bool Results, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
     {
         public static Options Parse(string[] args)
         {
-            bool fast = false, help = false;
+            bool fast = false, help = false, results = false;
             string? output = null;
             int timeout = 60;
             var names = new List<string>();
@@ -142,6 +147,7 @@ public static class Runner
                 switch (args[i])
                 {
                     case "--fast": fast = true; break;
+                    case "--results": results = true; break;
                     case "-h" or "--help": help = true; break;
                     case "--output": output = Value(args, ref i); break;
                     case "--timeout":
@@ -152,7 +158,7 @@ public static class Runner
                     default: names.Add(args[i]); break;
                 }
             }
-            return new Options(fast, help, output, timeout, names);
+            return new Options(fast, help, results, output, timeout, names);
         }
 
         static string Value(string[] args, ref int i) =>

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using NotebookRunner;
+
+namespace DeepLearningCourse.Tests.Notebooks;
+
+public sealed class ResultsTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("results-test-").FullName;
+
+    void WriteExecuted(string relative, params string[] printed)
+    {
+        var outputs = new JsonArray(printed.Select(text => (JsonNode)new JsonObject
+        {
+            ["output_type"] = "stream",
+            ["name"] = "stdout",
+            ["text"] = new JsonArray(text.Split('\n').Select(l => (JsonNode)JsonValue.Create(l + "\n")!).ToArray()),
+        }).ToArray());
+        var notebook = new JsonObject { ["cells"] = new JsonArray(new JsonObject { ["cell_type"] = "code", ["outputs"] = outputs }) };
+        var path = Path.Combine(folder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, notebook.ToJsonString());
+    }
+
+    static string Line(CourseMode mode, double value) =>
+        new LessonResult("Part 5", "test accuracy", value, Target.AtLeast(0.86, "P1"), "Fashion-MNIST (60000 train)", 30, TimeSpan.FromSeconds(125.44), mode).ToString();
+
+    [Fact]
+    public void Collects_full_mode_results_and_ignores_fast_ones()
+    {
+        WriteExecuted("Section2/a.ipynb", "some other output", Line(CourseMode.Full, 0.871));
+        WriteExecuted("Section2/b.ipynb", Line(CourseMode.Fast, 0.5));
+        var markdown = Path.Combine(folder, "RESULTS.md");
+
+        var log = new StringWriter();
+        Assert.Equal(0, Results.Write(folder, markdown, log));
+
+        var rows = File.ReadAllLines(markdown).Where(l => l.StartsWith("| Part")).ToList();
+        Assert.Equal(["| Part 5 | Fashion-MNIST (60000 train) | 30 epochs | 125.4 s | test accuracy | 87.1% | >= 86.0% | met |"], rows);
+        Assert.Contains("ignored 1 fast-mode", log.ToString());
+    }
+
+    [Fact]
+    public void A_missed_target_is_shown_as_missed()
+    {
+        WriteExecuted("a.ipynb", Line(CourseMode.Full, 0.80));
+        var markdown = Path.Combine(folder, "RESULTS.md");
+        Results.Write(folder, markdown, TextWriter.Null);
+        Assert.Contains("| 80.0% | >= 86.0% | MISSED |", File.ReadAllText(markdown));
+    }
+
+    [Fact]
+    public void Without_full_mode_results_it_fails_rather_than_write_an_empty_table()
+    {
+        WriteExecuted("a.ipynb", Line(CourseMode.Fast, 0.9));
+        Assert.NotEqual(0, Results.Write(folder, Path.Combine(folder, "RESULTS.md"), TextWriter.Null));
+    }
+
+    [Theory]
+    [InlineData(0.3, true)]
+    [InlineData(0.4, true)]
+    [InlineData(0.41, false)]
+    public void At_most_targets_suit_losses(double loss, bool met) =>
+        Assert.Equal(met, Target.AtMost(0.4).IsMetBy(loss));
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+}

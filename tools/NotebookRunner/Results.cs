@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace NotebookRunner;
+
+/// <summary>
+/// Builds RESULTS.md from the "Result | ..." lines that lessons print (DeepLearningCourse.LessonResult),
+/// taking only full-mode runs: the table is regenerated from executed notebooks, never typed.
+/// </summary>
+public static class Results
+{
+    public static int Write(string executedFolder, string markdownPath, TextWriter log)
+    {
+        if (!Directory.Exists(executedFolder))
+        {
+            log.WriteLine($"No executed notebooks in {executedFolder}: run tools/run-course first.");
+            return 66;
+        }
+        var rows = new List<(string Notebook, string[] Fields)>();
+        var skipped = 0;
+        foreach (var notebook in Directory.GetFiles(executedFolder, "*.ipynb", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            foreach (var line in OutputLines(notebook).Where(l => l.StartsWith("Result | ")))
+            {
+                var fields = line.Split(" | ");
+                if (fields.Length != 9) continue;
+                if (fields[8] != "full mode") { skipped++; continue; }
+                rows.Add((Path.GetRelativePath(executedFolder, notebook), fields));
+            }
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine("# Results");
+        text.AppendLine();
+        text.AppendLine("Measured by the lessons themselves in full mode and collected by `tools/results` from the executed");
+        text.AppendLine("notebooks in `artifacts/notebooks/` (run `tools/run-course` first). Do not edit by hand.");
+        text.AppendLine();
+        text.AppendLine("| Lesson | Data | Training | Wall time | Metric | Measured | Target | |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (_, f) in rows)
+        {
+            var metric = f[2][..f[2].LastIndexOf(' ')];
+            var value = f[2][(f[2].LastIndexOf(' ') + 1)..];
+            text.AppendLine($"| {f[1]} | {f[5]} | {f[6]} | {f[7]} | {metric} | {value} | {f[3]["target ".Length..]} | {f[4]} |");
+        }
+        File.WriteAllText(markdownPath, text.ToString());
+        log.WriteLine($"Wrote {rows.Count} full-mode result(s) to {markdownPath}" + (skipped > 0 ? $"; ignored {skipped} fast-mode result(s)." : "."));
+        return rows.Count > 0 ? 0 : 65;
+    }
+
+    /// <summary>Every line of text the notebook's cells printed or displayed as plain text.</summary>
+    static IEnumerable<string> OutputLines(string notebook)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(notebook))!;
+        foreach (var cell in root["cells"]!.AsArray())
+        {
+            foreach (var output in cell!["outputs"]?.AsArray() ?? [])
+            {
+                var text = output!["text"] ?? output["data"]?["text/plain"];
+                var joined = text is JsonArray parts ? string.Concat(parts.Select(p => (string?)p)) : (string?)text ?? "";
+                foreach (var line in joined.Split('\n')) yield return line.TrimEnd('\r');
+            }
+        }
+    }
+}
