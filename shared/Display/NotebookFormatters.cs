@@ -9,8 +9,8 @@ public static class NotebookFormatters
     static bool registered;
 
     /// <summary>
-    /// Registers the formatters once: <see cref="PngImage"/> as <c>image/png</c>, and tensors as
-    /// their values in NumPy style (the default would only print their shape).
+    /// Registers the formatters once: <see cref="PngImage"/> as <c>image/png</c>, tensors as their
+    /// values in NumPy style (the default would only print their shape), and networks layer by layer.
     /// </summary>
     public static void Register()
     {
@@ -22,6 +22,9 @@ public static class NotebookFormatters
 
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(Describe(tensor)), "text/plain");
         Formatter.SetPreferredMimeTypesFor(typeof(torch.Tensor), "text/plain");
+
+        Formatter.Register<torch.nn.Module>((module, writer) => writer.Write(ModuleSummary.Describe(module)), "text/plain");
+        Formatter.SetPreferredMimeTypesFor(typeof(torch.nn.Module), "text/plain");
     }
 
     /// <summary>A tensor's values followed by its shape, dtype and device, as a learner wants to see it.</summary>

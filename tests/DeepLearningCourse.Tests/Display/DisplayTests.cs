@@ -122,4 +122,17 @@ public class DisplayTests
         Assert.Contains("2.5", text);
         Assert.Contains("[2], Float32, cpu", text);
     }
+
+    [Fact]
+    public void Networks_are_listed_layer_by_layer_with_their_parameter_count()
+    {
+        NotebookFormatters.Register();
+        var model = torch.nn.Sequential(("fc1", torch.nn.Linear(784, 128)), ("relu1", torch.nn.ReLU()), ("output", torch.nn.Linear(128, 10)));
+        var lines = model.ToDisplayString("text/plain").Split('\n');
+
+        Assert.Equal("Sequential (101,770 parameters)", lines[0]);
+        Assert.Equal("  (fc1) Linear  weight [128, 784]  bias [128]", lines[1]);
+        Assert.Equal("  (relu1) ReLU", lines[2]);
+        Assert.Equal("  (output) Linear  weight [10, 128]  bias [10]", lines[3]);
+    }
 }
