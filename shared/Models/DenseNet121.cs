@@ -87,15 +87,6 @@ public sealed class DenseNet121 : Module<Tensor, Tensor>, IFeatureNetwork
         ("conv", Conv2d(inChannels, outChannels, kernel_size: 1, bias: false)),
         ("pool", AvgPool2d(kernel_size: 2, stride: 2)));
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            features.Dispose();
-            classifier.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 
     /// <summary>Each layer reads the concatenation of the block's input and every earlier layer's output.</summary>
     sealed class DenseBlock : Module<Tensor, Tensor>
@@ -118,12 +109,6 @@ public sealed class DenseNet121 : Module<Tensor, Tensor>, IFeatureNetwork
             var outputs = new List<Tensor> { input };
             foreach (var layer in layers) outputs.Add(layer.call(cat(outputs, 1)));
             return cat(outputs, 1).MoveToOuterDisposeScope();
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) foreach (var layer in layers) layer.Dispose();
-            base.Dispose(disposing);
         }
     }
 
@@ -148,16 +133,6 @@ public sealed class DenseNet121 : Module<Tensor, Tensor>, IFeatureNetwork
             using var scope = NewDisposeScope();
             var x = conv1.call(relu1.call(norm1.call(input)));
             return conv2.call(relu2.call(norm2.call(x))).MoveToOuterDisposeScope();
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                norm1.Dispose(); relu1.Dispose(); conv1.Dispose();
-                norm2.Dispose(); relu2.Dispose(); conv2.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }

@@ -91,14 +91,4 @@ public sealed class ResNetFeatures : Module<Tensor, Tensor>, IFeatureNetwork
             if (wanted.Contains(name)) found[name] = value;
         }
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            conv1.Dispose(); bn1.Dispose(); maxpool.Dispose();
-            layer1.Dispose(); layer2.Dispose(); layer3.Dispose(); layer4.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

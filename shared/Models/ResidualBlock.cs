@@ -33,14 +33,4 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
         var shortcut = downsample is null ? input : downsample.call(input);
         return functional.relu(x + shortcut).MoveToOuterDisposeScope();
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            conv1.Dispose(); bn1.Dispose(); conv2.Dispose(); bn2.Dispose();
-            downsample?.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

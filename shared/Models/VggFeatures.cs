@@ -20,18 +20,16 @@ internal sealed class VggFeatures : Module<Tensor, Tensor>, IFeatureNetwork
     /// <summary>Width of the flattened 512×7×7 feature map.</summary>
     public const int OutputWidth = 512 * 7 * 7;
 
-    readonly TorchSharp.Modules.VGG vgg;
     readonly Sequential features;
     readonly Module<Tensor, Tensor> avgpool;
     readonly string?[] names;
 
     public VggFeatures(TorchSharp.Modules.VGG vgg) : base(vgg.GetName() + "Features")
     {
-        this.vgg = vgg;
         var children = vgg.named_children().ToDictionary(c => c.name, c => c.module);
         features = (Sequential)children["features"];
         avgpool = (Module<Tensor, Tensor>)children["avgpool"];
-        // The whole VGG stays registered (classifier included) so it is moved and disposed with this module.
+        // The whole VGG is registered (classifier included) so it moves and is disposed with this module.
         register_module("vgg", vgg);
 
         names = new string?[features.Count];
@@ -68,11 +66,5 @@ internal sealed class VggFeatures : Module<Tensor, Tensor>, IFeatureNetwork
             if (names[i] is { } name && wanted.Contains(name)) found[name] = x;
         }
         return found;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) vgg.Dispose();
-        base.Dispose(disposing);
     }
 }
