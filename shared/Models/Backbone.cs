@@ -1,0 +1,186 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Models;
+
+/// <summary>
+/// A pretrained ImageNet network, ready for transfer learning and style transfer: the course's own
+/// network (densenet121, vgg16, vgg19) when its PyTorch weights are in the data cache, otherwise
+/// the offline ResNet-18. Lessons print <see cref="Description"/> so every run says which one ran.
+/// </summary>
+/// <example>
+/// <code>
+/// var backbone = Backbone.Load("densenet121");
+/// Console.WriteLine(backbone.Description);
+/// var classifier = Sequential(("fc1", Linear(backbone.OutputWidth, 256)), ("relu", ReLU()), ("drop", Dropout(0.2)), ("fc2", Linear(256, 2)), ("output", LogSoftmax(1)));
+/// var model = Sequential(("features", backbone.Features), ("classifier", classifier)).to(device);
+/// var optimizer = optim.Adam(classifier.parameters(), lr: 0.003);
+/// </code>
+/// </example>
+public sealed class Backbone : IDisposable
+{
+    /// <summary>The networks the course uses, by torchvision's names.</summary>
+    public static readonly IReadOnlyList<string> CourseNetworks = ["densenet121", "vgg16", "vgg19"];
+
+    /// <summary>The name of the offline backbone.</summary>
+    public const string OfflineName = "resnet18-dnnimagefeaturizer";
+
+    static readonly string[] weightExtensions = [".pth", ".pt", ".safetensors"];
+
+    readonly IFeatureNetwork network;
+
+    Backbone(string name, string description, nn.Module<Tensor, Tensor> network, int outputWidth, InputNormalization normalize, IReadOnlyList<string> styleLayers, string contentLayer)
+    {
+        Name = name;
+        Description = description;
+        this.network = (IFeatureNetwork)network;
+        Features = new FrozenFeatures(network);
+        OutputWidth = outputWidth;
+        Normalize = normalize;
+        StyleLayers = styleLayers;
+        ContentLayer = contentLayer;
+    }
+
+    /// <summary>torchvision's name of the network that runs (<see cref="OfflineName"/> for the offline one).</summary>
+    public string Name { get; }
+
+    /// <summary>Which network runs, with which weights from where, and whether it stands in for the course's.</summary>
+    public string Description { get; }
+
+    /// <summary>True when this is the offline ResNet-18 standing in for the course's network.</summary>
+    public bool IsOffline => Name == OfflineName;
+
+    /// <summary>
+    /// Images [N, 3, H, W], normalised by <see cref="Normalize"/>, to features [N, <see cref="OutputWidth"/>].
+    /// Frozen: no gradients, and always in evaluation mode.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> Features { get; }
+
+    /// <summary>The width of <see cref="Features"/>' output, which a new classifier takes as input.</summary>
+    public int OutputWidth { get; }
+
+    /// <summary>The input normalisation the network was trained with; apply it to RGB images in [0, 1].</summary>
+    public InputNormalization Normalize { get; }
+
+    /// <summary>Every layer <see cref="GetFeatures"/> can return, shallow to deep.</summary>
+    public IReadOnlyList<string> LayerNames => network.LayerNames;
+
+    /// <summary>
+    /// The layers whose Gram matrices style transfer compares, shallow to deep: conv1_1, conv2_1,
+    /// conv3_1, conv4_1, conv5_1 for VGG; for the others the stem and the four stage outputs, which
+    /// sit at the same depths (1/2 … 1/32 of the input size).
+    /// </summary>
+    public IReadOnlyList<string> StyleLayers { get; }
+
+    /// <summary>The layer style transfer keeps the content from: conv4_2 for VGG, the fourth stage otherwise.</summary>
+    public string ContentLayer { get; }
+
+    /// <summary>
+    /// The activations of <paramref name="layers"/> (default: <see cref="StyleLayers"/> and
+    /// <see cref="ContentLayer"/>) for a normalised image batch, running the network no further
+    /// than the deepest one. Gradients flow back to <paramref name="image"/>.
+    /// </summary>
+    public Dictionary<string, Tensor> GetFeatures(Tensor image, IEnumerable<string>? layers = null)
+    {
+        var wanted = (layers ?? StyleLayers.Append(ContentLayer)).ToHashSet();
+        var unknown = wanted.Except(LayerNames).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"{Name} has no layer {string.Join(", ", unknown.Select(u => $"'{u}'"))}; it has {string.Join(", ", LayerNames)}.", nameof(layers));
+        using var scope = NewDisposeScope();
+        var found = network.Run(image, wanted);
+        foreach (var value in found.Values) value.MoveToOuterDisposeScope();
+        return found;
+    }
+
+    /// <summary>Moves the network to <paramref name="device"/> (CPU or CUDA alike) and returns this backbone.</summary>
+    public Backbone to(Device device)
+    {
+        Features.to(device);
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Description;
+
+    /// <inheritdoc/>
+    public void Dispose() => Features.Dispose();
+
+    /// <summary>
+    /// The course's <paramref name="name"/> (densenet121, vgg16 or vgg19) with torchvision's ImageNet
+    /// weights when a file for it is in <paramref name="folder"/> (default: the data cache's
+    /// <c>weights/</c>), otherwise the offline ResNet-18. A weight file that is present but does not
+    /// fit fails loudly rather than falling back.
+    /// </summary>
+    public static Backbone Load(string name, string? folder = null)
+    {
+        if (!CourseNetworks.Contains(name))
+            throw new ArgumentException($"'{name}' is not one of the course's networks ({string.Join(", ", CourseNetworks)}).", nameof(name));
+        folder ??= WeightFiles.Folder;
+        var weights = FindWeights(name, folder);
+        return weights is null
+            ? LoadOffline(folder, $"offline stand-in: no {name} weights in {folder} (put torchvision's {name} .pth or .safetensors file there to use the course's network)")
+            : LoadPyTorch(name, weights);
+    }
+
+    /// <summary>The offline ResNet-18 (ML.NET's ImageNet featurizer) from <paramref name="folder"/>, fetched by tools/fetch-weights.</summary>
+    public static Backbone LoadOffline(string? folder = null) => LoadOffline(folder ?? WeightFiles.Folder, null);
+
+    /// <summary>
+    /// The first file in <paramref name="folder"/> that holds <paramref name="name"/>'s weights:
+    /// <c>{name}.pth</c> or torchvision's own file name such as <c>{name}-a639ec97.pth</c>
+    /// (also <c>.pt</c> and <c>.safetensors</c>); null when there is none.
+    /// </summary>
+    public static string? FindWeights(string name, string folder) =>
+        !Directory.Exists(folder) ? null :
+        Directory.EnumerateFiles(folder)
+            .Where(path =>
+            {
+                var file = Path.GetFileName(path);
+                var extension = Path.GetExtension(file).ToLowerInvariant();
+                var stem = Path.GetFileNameWithoutExtension(file);
+                return weightExtensions.Contains(extension) && (stem == name || stem.StartsWith(name + "-", StringComparison.Ordinal));
+            })
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+
+    static Backbone LoadOffline(string folder, string? standIn)
+    {
+        var network = DnnImageFeaturizer.Load(folder);
+        var description = $"ResNet-18 (blocks [{string.Join(", ", network.Blocks)}]) with ImageNet weights from ML.NET's Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, converted from ONNX to TorchSharp"
+            + (standIn is null ? "" : $" — {standIn}");
+        return new Backbone(OfflineName, description, network, ResNetFeatures.OutputWidth, InputNormalization.MeanImageBgr(network),
+            ResNetFeatures.StageNames, ResNetFeatures.StageNames[3]);
+    }
+
+    static Backbone LoadPyTorch(string name, string weights)
+    {
+        nn.Module<Tensor, Tensor> network = name switch
+        {
+            "densenet121" => new DenseNet121(),
+            "vgg16" => torchvision.models.vgg16(),
+            _ => torchvision.models.vgg19(),
+        };
+        try
+        {
+            StateDicts.LoadInto(network, weights);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        return Create(name, network, $"torchvision's ImageNet weights from {weights}");
+    }
+
+    /// <summary>Wraps a course network whose weights are already in place; <paramref name="weights"/> says where they came from.</summary>
+    internal static Backbone Create(string name, nn.Module<Tensor, Tensor> network, string weights)
+    {
+        var description = $"{name} with {weights}";
+        return network switch
+        {
+            DenseNet121 densenet => new Backbone(name, description, densenet, DenseNet121.OutputWidth, InputNormalization.ImageNet(), DenseNet121.StageNames, DenseNet121.StageNames[3]),
+            TorchSharp.Modules.VGG vgg => new Backbone(name, description, new VggFeatures(vgg), VggFeatures.OutputWidth, InputNormalization.ImageNet(), ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], "conv4_2"),
+            _ => throw new ArgumentException($"{network.GetName()} is not a network the course uses as a backbone.", nameof(network)),
+        };
+    }
+}

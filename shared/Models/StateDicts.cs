@@ -1,0 +1,98 @@
+using System.Collections;
+using System.Text.RegularExpressions;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Models;
+
+/// <summary>
+/// Loads PyTorch weight files (<c>.pth</c>, <c>.pt</c>, <c>.safetensors</c>) into TorchSharp
+/// modules key for key, failing with a message that names the first key that does not fit.
+/// </summary>
+public static class StateDicts
+{
+    /// <summary>
+    /// Reads a PyTorch state dict with TorchSharp.PyBridge and copies it into <paramref name="module"/>.
+    /// Every parameter and buffer of the module must be present with the same shape, and the
+    /// file may hold nothing the module lacks.
+    /// </summary>
+    public static void LoadInto(nn.Module module, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"PyTorch weight file {path} does not exist.", path);
+        using var scope = NewDisposeScope();
+        CopyInto(module, Read(path), path);
+    }
+
+    /// <summary>The tensors of a PyTorch state dict file, by key, as PyTorch saved them.</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
+        try
+        {
+            if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                return Safetensors.LoadStateDict(path);
+            var result = new Dictionary<string, Tensor>();
+            foreach (DictionaryEntry entry in PyTorchUnpickler.UnpickleStateDict(path))
+            {
+                if (entry.Value is Tensor tensor) result[(string)entry.Key] = tensor;
+                else throw new InvalidDataException($"entry '{entry.Key}' is a {entry.Value?.GetType().Name ?? "null"}, not a tensor: this is not a plain state dict (a training checkpoint keeps it under a key such as 'state_dict').");
+            }
+            return result;
+        }
+        catch (Exception e) when (e is not InvalidDataException)
+        {
+            throw new InvalidDataException($"Cannot read {path} as a PyTorch state dict: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into the module's parameters and buffers, after checking
+    /// that the keys and shapes match exactly. Nothing is copied unless everything fits.
+    /// </summary>
+    /// <param name="module">Receives the tensors; its own keys and shapes are the reference.</param>
+    /// <param name="source">Tensors by state-dict key; torchvision's older densenet key spelling is accepted.</param>
+    /// <param name="sourceName">Names the source in error messages (usually its file).</param>
+    public static void CopyInto(nn.Module module, IReadOnlyDictionary<string, Tensor> source, string sourceName)
+    {
+        var target = module.state_dict();
+        var renamed = source.ToDictionary(kv => LegacyDenseNetKey(kv.Key), kv => kv.Value);
+
+        // PyTorch itself accepts files saved before BatchNorm counted its batches (torchvision's
+        // densenet121 file is one); the counter only matters when training with momentum=None.
+        var missing = target.Keys.Where(k => !renamed.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var unexpected = renamed.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing key{Plural(missing)} {Describe(missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected key{Plural(unexpected)} {Describe(unexpected)}");
+            throw new InvalidDataException($"{sourceName} does not fit {module.GetName()}: {string.Join("; ", parts)}.");
+        }
+
+        foreach (var (key, value) in renamed)
+        {
+            var expected = target[key].shape;
+            if (!expected.SequenceEqual(value.shape))
+                throw new InvalidDataException($"{sourceName} does not fit {module.GetName()}: '{key}' has shape [{string.Join(", ", value.shape)}] but the module expects [{string.Join(", ", expected)}].");
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (key, value) in renamed)
+            target[key].copy_(value);
+    }
+
+    // torchvision's published densenet weights predate a rename of the layers inside a dense
+    // layer ("norm.1" became "norm1"); torchvision rewrites those keys when loading, and so do we.
+    static readonly Regex legacyDenseLayer = new(@"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var))$", RegexOptions.CultureInvariant);
+
+    static string LegacyDenseNetKey(string key)
+    {
+        var match = legacyDenseLayer.Match(key);
+        return match.Success ? match.Groups[1].Value + match.Groups[2].Value : key;
+    }
+
+    static string Plural(List<string> keys) => keys.Count == 1 ? "" : "s";
+
+    static string Describe(List<string> keys) =>
+        string.Join(", ", keys.Take(5).Select(k => $"'{k}'")) + (keys.Count > 5 ? $" and {keys.Count - 5} more" : "");
+}
