@@ -1,0 +1,50 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Data;
+
+/// <summary>
+/// Crops a random part of the image covering a random share of its area (<c>scale</c>) with a random
+/// aspect ratio (<c>ratio</c>), then resizes it to size×size: torchvision's algorithm. TorchVision for
+/// .NET's version keeps the original aspect ratio and scales each side rather than the area, and draws
+/// from an unseeded generator; this one draws from torch's generator, which the course seeds.
+/// </summary>
+sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double Min, double Max) ratio) : torchvision.ITransform
+{
+    public Tensor call(Tensor input)
+    {
+        int height = (int)input.shape[^2], width = (int)input.shape[^1];
+        var (top, left, h, w) = ChooseBox(height, width);
+        using var crop = input[.., TensorIndex.Slice(top, top + h), TensorIndex.Slice(left, left + w)];
+        return torchvision.transforms.functional.resize(crop, size, size, InterpolationMode.Bilinear, null, antialias: true);
+    }
+
+    (int Top, int Left, int Height, int Width) ChooseBox(int height, int width)
+    {
+        double area = (double)height * width;
+        double logMin = Math.Log(ratio.Min), logMax = Math.Log(ratio.Max);
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            var u = Uniform(4);
+            var target = area * (scale.Min + u[0] * (scale.Max - scale.Min));
+            var aspect = Math.Exp(logMin + u[1] * (logMax - logMin));
+            var w = (int)Math.Round(Math.Sqrt(target * aspect));
+            var h = (int)Math.Round(Math.Sqrt(target / aspect));
+            if (w > 0 && h > 0 && w <= width && h <= height)
+                return ((int)(u[2] * (height - h + 1)), (int)(u[3] * (width - w + 1)), h, w);
+        }
+        // Rarely no box fits (extreme ratios on thin images): fall back to the largest central box within the ratio range.
+        var imageRatio = (double)width / height;
+        var (ch, cw) = imageRatio < ratio.Min ? ((int)Math.Round(width / ratio.Min), width)
+                     : imageRatio > ratio.Max ? (height, (int)Math.Round(height * ratio.Max))
+                     : (height, width);
+        return ((height - ch) / 2, (width - cw) / 2, ch, cw);
+    }
+
+    /// <summary>Draws from torch's global generator, so <c>torch.manual_seed</c> (set by <c>Course.ChooseDevice</c>) makes augmentation reproducible.</summary>
+    internal static double[] Uniform(int count)
+    {
+        using var draws = torch.rand(count, dtype: ScalarType.Float64);
+        return draws.data<double>().ToArray();
+    }
+}
