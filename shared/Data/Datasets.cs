@@ -16,8 +16,10 @@ namespace DeepLearningCourse.Data;
 /// var transform = Transforms.Normalize([0.5], [0.5]);
 /// var trainset = Datasets.MNIST(train: true, transform: transform);
 /// Console.WriteLine(trainset);
-/// var trainloader = torch.utils.data.DataLoader(trainset, batchSize: 64, shuffle: true, device: device, seed: 7);
+/// var trainloader = new DataLoader(trainset, batchSize: 64, shuffle: true, device: device);
 /// foreach (var batch in trainloader) { var images = batch["data"]; var labels = batch["label"]; }
+/// // TorchSharp's torch.utils.data.DataLoader(trainset, 64, shuffle: true, device: device, seed: 7) gives the
+/// // same batches sample by sample; the course's DataLoader is faster and reshuffles every epoch.
 /// </code>
 /// </example>
 public static class Datasets

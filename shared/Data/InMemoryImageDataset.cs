@@ -12,7 +12,7 @@ namespace DeepLearningCourse.Data;
 /// Pixels are kept as one uint8 tensor and divided by 255 per item (torchvision's own .NET MNIST
 /// divides by 256, so its white is not 1). Printing the dataset prints <see cref="Source"/>.
 /// </remarks>
-public sealed class InMemoryImageDataset : torch.utils.data.Dataset
+public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDataset
 {
     readonly Tensor images;   // uint8 [N,C,H,W]
     readonly Tensor labels;   // int64 [N]
@@ -66,6 +66,18 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset
         {
             ["data"] = transform is null ? image : transform.call(image),
             ["label"] = labels[index],
+        };
+    }
+
+    /// <inheritdoc/>
+    public Dictionary<string, Tensor> GetBatch(long[] indices)
+    {
+        using var index = torch.tensor(indices);
+        var images = this.images.index_select(0, index).to(ScalarType.Float32).div_(255f);
+        return new()
+        {
+            ["data"] = transform is null ? images : transform.call(images),
+            ["label"] = labels.index_select(0, index),
         };
     }
 

@@ -7,11 +7,11 @@ namespace DeepLearningCourse.Data;
 /// Crops a random part of the image covering a random share of its area (<c>scale</c>) with a random
 /// aspect ratio (<c>ratio</c>), then resizes it to size×size: torchvision's algorithm. TorchVision for
 /// .NET's version keeps the original aspect ratio and scales each side rather than the area, and draws
-/// from an unseeded generator; this one draws from torch's generator, which the course seeds.
+/// from an unseeded generator; this one draws from a seeded one.
 /// </summary>
-sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double Min, double Max) ratio) : torchvision.ITransform
+sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double Min, double Max) ratio, int? seed) : RandomTransform(seed, 3)
 {
-    public Tensor call(Tensor input)
+    public override Tensor call(Tensor input)
     {
         int height = (int)input.shape[^2], width = (int)input.shape[^1];
         var (top, left, h, w) = ChooseBox(height, width);
@@ -25,7 +25,7 @@ sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double
         double logMin = Math.Log(ratio.Min), logMax = Math.Log(ratio.Max);
         for (int attempt = 0; attempt < 10; attempt++)
         {
-            var u = Uniform(4);
+            var u = UniformValues(4);
             var target = area * (scale.Min + u[0] * (scale.Max - scale.Min));
             var aspect = Math.Exp(logMin + u[1] * (logMax - logMin));
             var w = (int)Math.Round(Math.Sqrt(target * aspect));
@@ -41,10 +41,4 @@ sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double
         return ((height - ch) / 2, (width - cw) / 2, ch, cw);
     }
 
-    /// <summary>Draws from torch's global generator, so <c>torch.manual_seed</c> (set by <c>Course.ChooseDevice</c>) makes augmentation reproducible.</summary>
-    internal static double[] Uniform(int count)
-    {
-        using var draws = torch.rand(count, dtype: ScalarType.Float64);
-        return draws.data<double>().ToArray();
-    }
 }

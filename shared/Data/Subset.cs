@@ -8,7 +8,7 @@ namespace DeepLearningCourse.Data;
 /// TorchSharp lacks). Disposing a subset leaves the dataset it views alone, since a training and a
 /// validation subset usually share it.
 /// </summary>
-public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, string source) : torch.utils.data.Dataset
+public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, string source) : torch.utils.data.Dataset, IBatchedDataset
 {
     /// <summary>The dataset this subset views.</summary>
     public torch.utils.data.Dataset Dataset { get; } = dataset;
@@ -24,6 +24,15 @@ public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, str
 
     /// <inheritdoc/>
     public override Dictionary<string, Tensor> GetTensor(long index) => Dataset.GetTensor(Indices[(int)index]);
+
+    /// <summary>A whole batch at once when the viewed dataset can do that, else sample by sample.</summary>
+    public Dictionary<string, Tensor> GetBatch(long[] indices)
+    {
+        var mapped = indices.Select(i => Indices[(int)i]).ToArray();
+        if (Dataset is IBatchedDataset batched) return batched.GetBatch(mapped);
+        var items = mapped.Select(Dataset.GetTensor).ToList();
+        return items[0].Keys.ToDictionary(key => key, key => torch.stack(items.Select(item => item[key]), 0));
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Source;

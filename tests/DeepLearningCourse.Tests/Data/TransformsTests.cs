@@ -31,10 +31,14 @@ public class TransformsTests
         var image = torch.rand(3, 300, 600);
 
         var resized = Transforms.Resize(255).call(image);
+        var tall = Transforms.Resize(255).call(torch.rand(2, 3, 600, 300));
         var cropped = Transforms.Compose(Transforms.Resize(255), Transforms.CenterCrop(224)).call(image);
+        var flat = Transforms.Resize(10, 20).call(torch.full(3, 40, 80, 0.25f));
 
         Assert.Equal([3L, 255, 510], resized.shape);
+        Assert.Equal([2L, 3, 510, 255], tall.shape);
         Assert.Equal([3L, 224, 224], cropped.shape);
+        Assert.True(flat.allclose(torch.full(3, 10, 20, 0.25f)));
     }
 
     [Fact]
@@ -42,13 +46,12 @@ public class TransformsTests
     {
         using var scope = NewDisposeScope();
         var image = torch.arange(3 * 120 * 90, dtype: ScalarType.Float32).reshape(3, 120, 90);
-        var crop = Transforms.RandomResizedCrop(64);
+        var crop = Transforms.RandomResizedCrop(64, seed: 11);
 
-        torch.manual_seed(11);
         var first = crop.call(image);
         var second = crop.call(image);
-        torch.manual_seed(11);
-        var again = crop.call(image);
+        torch.manual_seed(99); // the transform's own generator ignores torch's
+        var again = Transforms.RandomResizedCrop(64, seed: 11).call(image);
 
         Assert.Equal([3L, 64, 64], first.shape);
         Assert.True(first.allclose(again, rtol: 0, atol: 0));
@@ -62,8 +65,7 @@ public class TransformsTests
         var image = torch.zeros(1, 41, 41);
         image[0, 20, TensorIndex.Slice(20, 41)] = torch.tensor(1f);   // a bar pointing right from the centre
 
-        torch.manual_seed(5);
-        var rotated = Transforms.RandomRotation(30).call(image);
+        var rotated = Transforms.RandomRotation(30, seed: 5).call(image);
 
         Assert.Equal([1L, 41, 41], rotated.shape);
         Assert.False(rotated.allclose(image));
@@ -75,6 +77,24 @@ public class TransformsTests
             if (dx * dx + dy * dy < 25) continue;
             Assert.InRange(Math.Abs(Math.Atan2(dy, dx)) * 180 / Math.PI, 0, 31);
         }
+    }
+
+    [Fact]
+    public void Random_transforms_draw_separately_for_each_image_of_a_batch()
+    {
+        using var scope = NewDisposeScope();
+        var image = torch.zeros(1, 16, 16);
+        image[0, 8, TensorIndex.Slice(8, 16)] = torch.tensor(1f);
+        var batch = image.unsqueeze(0).expand(32, 1, 16, 16).contiguous();
+
+        var flipped = Transforms.RandomHorizontalFlip(seed: 1).call(batch);
+        var rotated = Transforms.RandomRotation(45, seed: 2).call(batch);
+
+        var flips = Enumerable.Range(0, 32).Count(i => !flipped[i].allclose(image));
+        Assert.InRange(flips, 6, 26);
+        Assert.All(Enumerable.Range(0, 32), i => Assert.True(!flipped[i].allclose(image) == flipped[i].allclose(image.flip(-1))));
+        var distinct = Enumerable.Range(1, 31).Count(i => !rotated[i].allclose(rotated[0]));
+        Assert.True(distinct >= 28, $"only {distinct} of 31 rotations differ from the first");
     }
 
     [Fact]
