@@ -105,7 +105,7 @@ public static class Datasets
     {
         var cache = root ?? Course.DataRoot;
         var folder = Path.Combine(cache, DatasetCatalog.Cifar10Folder);
-        if (!Directory.Exists(folder)) DownloadCifar10(cache, folder);
+        if (!Directory.Exists(folder)) DownloadCifar10(cache, folder, DatasetCatalog.Cifar10Archive);
 
         var classesPath = Path.Combine(folder, DatasetCatalog.Cifar10ClassesFile);
         if (!File.Exists(classesPath)) throw new DataFormatException(classesPath, "missing: CIFAR-10's class names file");
@@ -149,9 +149,9 @@ public static class Datasets
         return new ImageFolder(split, transform, ImageFile.DefaultMaxPixels, name, train, Course.IsFast);
     }
 
-    static void DownloadCifar10(string cache, string folder)
+    internal static void DownloadCifar10(string cache, string folder, RemoteFile remote)
     {
-        var archive = Downloader.Ensure(DatasetCatalog.Cifar10Archive, cache, "CIFAR-10");
+        var archive = Downloader.Ensure(remote, cache, "CIFAR-10");
         var unpacking = Path.Combine(cache, $"cifar-10.{Environment.ProcessId}.partial");
         try
         {
