@@ -13,10 +13,16 @@ sealed class RandomResizedCrop(int size, (double Min, double Max) scale, (double
 {
     public override Tensor call(Tensor input)
     {
+        if (input.dim() == 4)
+        {
+            // Each image of a batch gets its own box.
+            using var scope = NewDisposeScope();
+            return torch.stack(Enumerable.Range(0, (int)input.shape[0]).Select(i => call(input[i])), 0).MoveToOuterDisposeScope();
+        }
         int height = (int)input.shape[^2], width = (int)input.shape[^1];
         var (top, left, h, w) = ChooseBox(height, width);
         using var crop = input[.., TensorIndex.Slice(top, top + h), TensorIndex.Slice(left, left + w)];
-        return torchvision.transforms.functional.resize(crop, size, size, InterpolationMode.Bilinear, null, antialias: true);
+        return BilinearResize.Resize(crop, size, size);
     }
 
     (int Top, int Left, int Height, int Width) ChooseBox(int height, int width)

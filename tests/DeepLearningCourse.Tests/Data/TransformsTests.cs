@@ -89,12 +89,15 @@ public class TransformsTests
 
         var flipped = Transforms.RandomHorizontalFlip(seed: 1).call(batch);
         var rotated = Transforms.RandomRotation(45, seed: 2).call(batch);
+        var cropped = Transforms.RandomResizedCrop(8, seed: 3).call(torch.arange(32 * 16 * 16, dtype: ScalarType.Float32).reshape(32, 1, 16, 16) % 256);
 
         var flips = Enumerable.Range(0, 32).Count(i => !flipped[i].allclose(image));
         Assert.InRange(flips, 6, 26);
         Assert.All(Enumerable.Range(0, 32), i => Assert.True(!flipped[i].allclose(image) == flipped[i].allclose(image.flip(-1))));
         var distinct = Enumerable.Range(1, 31).Count(i => !rotated[i].allclose(rotated[0]));
         Assert.True(distinct >= 28, $"only {distinct} of 31 rotations differ from the first");
+        Assert.Equal([32L, 1, 8, 8], cropped.shape);
+        Assert.True(Enumerable.Range(1, 31).Count(i => !cropped[i].allclose(cropped[0])) >= 28);
     }
 
     [Fact]
