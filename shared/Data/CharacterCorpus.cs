@@ -19,16 +19,18 @@ public sealed class CharacterCorpus
         Encoded = Encode(text);
     }
 
-    /// <summary>Reads a UTF-8 text file (line endings normalised to \n, so the vocabulary does not depend on the platform).</summary>
-    public static CharacterCorpus FromFile(string path, string source, int? maxChars = null)
+    /// <summary>
+    /// Reads a UTF-8 text file, line endings normalised to \n so the vocabulary does not depend on the
+    /// platform, keeping at most <paramref name="maxChars"/> characters.
+    /// </summary>
+    public static string ReadText(string path, int? maxChars = null)
     {
         string text;
         try { text = File.ReadAllText(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true)); }
         catch (System.Text.DecoderFallbackException e) { throw new DataFormatException(path, $"not valid UTF-8 text ({e.Message})"); }
         text = text.Replace("\r\n", "\n");
         if (text.Length == 0) throw new DataFormatException(path, "the file is empty");
-        if (maxChars is int limit && text.Length > limit) text = text[..limit];
-        return new CharacterCorpus(text, source);
+        return maxChars is int limit && text.Length > limit ? text[..limit] : text;
     }
 
     /// <summary>The text itself.</summary>

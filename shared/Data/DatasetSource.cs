@@ -32,8 +32,8 @@ public sealed record DatasetSource(bool IsStandIn, string Description)
     }
 
     /// <summary>The line a notebook prints: stand-ins are announced in capitals so no one mistakes them for the real data.</summary>
-    public string Describe(string dataset, string split, long count, string suffix) =>
+    public string Describe(string dataset, string split, long count, string suffix, string unit = "samples") =>
         IsStandIn
-            ? $"{dataset} ({split}, {count:N0} samples): OFFLINE STAND-IN, not the real {dataset}: {Description}{suffix}"
-            : $"{dataset} ({split}, {count:N0} samples): {Description}{suffix}";
+            ? $"{dataset} ({split}, {count:N0} {unit}): OFFLINE STAND-IN, not the real {dataset}: {Description}{suffix}"
+            : $"{dataset} ({split}, {count:N0} {unit}): {Description}{suffix}";
 }

@@ -133,11 +133,10 @@ public static class Datasets
         if (!File.Exists(path))
             throw new DatasetUnavailableException("Anna Karenina", folder, [],
                 $"download {DatasetCatalog.NovelUrl} to {path} yourself");
-        var corpus = CharacterCorpus.FromFile(path, "", fast ? FastMode.TextLimit : null);
-        var full = new FileInfo(path).Length;
-        var suffix = fast && corpus.Text.Length == FastMode.TextLimit ? $" [fast mode: first {FastMode.TextLimit:N0} characters]" : "";
-        var source = DatasetSource.Read(folder).Describe("Anna Karenina", "text", corpus.Text.Length, suffix).Replace(" samples)", " characters)");
-        return new CharacterCorpus(corpus.Text, source + $"; {corpus.Chars.Count} distinct characters, file {full:N0} bytes");
+        var text = CharacterCorpus.ReadText(path, fast ? FastMode.TextLimit : null);
+        var suffix = fast && text.Length == FastMode.TextLimit ? $" [fast mode: first {FastMode.TextLimit:N0} characters]" : "";
+        var source = DatasetSource.Read(folder).Describe("Anna Karenina", "text", text.Length, suffix, unit: "characters");
+        return new CharacterCorpus(text, $"{source}; file {new FileInfo(path).Length:N0} bytes");
     }
 
     static ImageFolder PhotoFolder(string name, string folderName, string url, bool train, torchvision.ITransform? transform, string? root)
