@@ -1,0 +1,43 @@
+namespace DeepLearningCourse.Data;
+
+/// <summary>
+/// The one rule that makes CI quick without lessons containing CI knobs: in
+/// <see cref="CourseMode.Fast"/> every dataset factory keeps at most <see cref="TrainLimit"/>
+/// training and <see cref="TestLimit"/> test samples (and a text its first <see cref="TextLimit"/> characters), spread evenly over the whole set so that every
+/// class stays represented. The dataset's <c>Source</c> then says it is a fast-mode subset.
+/// </summary>
+public static class FastMode
+{
+    /// <summary>The most training samples a dataset keeps in fast mode.</summary>
+    public const int TrainLimit = 2000;
+
+    /// <summary>The most test samples a dataset keeps in fast mode.</summary>
+    public const int TestLimit = 500;
+
+    /// <summary>The most characters a text corpus keeps in fast mode.</summary>
+    public const int TextLimit = 200_000;
+
+    /// <summary>
+    /// The indices to keep out of <paramref name="count"/>: all of them in full mode, otherwise at
+    /// most the limit, evenly spaced (files are often sorted by class, so a prefix would not do).
+    /// </summary>
+    public static long[] Select(long count, bool train, bool fast)
+    {
+        var limit = train ? TrainLimit : TestLimit;
+        if (!fast || count <= limit) return Sequence(count);
+        var picked = new long[limit];
+        for (int i = 0; i < limit; i++) picked[i] = (long)((double)i * count / limit);
+        return picked;
+    }
+
+    /// <summary>How a subset's description ends, or an empty string when nothing was left out.</summary>
+    public static string Describe(long kept, long total) =>
+        kept == total ? "" : $" [fast mode: {kept:N0} of {total:N0} samples]";
+
+    static long[] Sequence(long count)
+    {
+        var all = new long[count];
+        for (long i = 0; i < count; i++) all[i] = i;
+        return all;
+    }
+}

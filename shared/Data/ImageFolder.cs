@@ -1,0 +1,91 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Data;
+
+/// <summary>
+/// Photos stored one folder per class (<c>root/cat/001.jpg</c>, <c>root/dog/002.jpg</c>), like
+/// torchvision's ImageFolder. Classes are the folder names in ordinal order; each item is decoded when
+/// asked for, so a folder of full-size photos never has to fit in memory.
+/// </summary>
+public sealed class ImageFolder : torch.utils.data.Dataset
+{
+    /// <summary>The file extensions treated as images (ImageSharp 2.1 decodes all of them).</summary>
+    public static readonly IReadOnlySet<string> Extensions =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tga", ".tif", ".tiff" };
+
+    readonly (string Path, long Label)[] samples;
+    readonly torchvision.ITransform? transform;
+    readonly long maxPixels;
+
+    /// <summary>
+    /// Indexes the photos under <paramref name="root"/>. Folders with no image files are not classes; an
+    /// image file directly in <paramref name="root"/> is an error, since it would have no class.
+    /// </summary>
+    public ImageFolder(string root, torchvision.ITransform? transform = null, long maxPixels = ImageFile.DefaultMaxPixels)
+        : this(root, transform, maxPixels, source: null, train: null, fast: Course.IsFast) { }
+
+    /// <summary>As the public constructor, with the dataset's name, its split and the mode given explicitly.</summary>
+    internal ImageFolder(string root, torchvision.ITransform? transform, long maxPixels, string? source, bool? train, bool fast)
+    {
+        if (!Directory.Exists(root))
+            throw new DirectoryNotFoundException($"{root} does not exist.");
+        var stray = Directory.EnumerateFiles(root).FirstOrDefault(IsImage);
+        if (stray is not null)
+            throw new DataFormatException(stray, "an image directly in the dataset folder has no class; put it in a folder named after its class");
+
+        var classes = new List<string>();
+        var all = new List<(string, long)>();
+        foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImage).Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) continue;
+            all.AddRange(files.Select(f => (f, (long)classes.Count)));
+            classes.Add(Path.GetFileName(folder));
+        }
+        if (all.Count == 0)
+            throw new DataFormatException(root, "no class folder with image files in it");
+
+        // Folder names say which limit applies when no factory said so: test/valid sets get the test limit.
+        var isTrain = train ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) is not ("test" or "valid" or "val");
+        var keep = FastMode.Select(all.Count, isTrain, fast);
+        samples = keep.Select(i => all[(int)i]).ToArray();
+        Classes = classes;
+        this.transform = transform;
+        this.maxPixels = maxPixels;
+
+        var name = source ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
+        var marker = File.Exists(Path.Combine(root, DatasetSource.FileName)) ? root : Path.GetDirectoryName(Path.GetFullPath(root))!;
+        Source = DatasetSource.Read(marker).Describe(name, isTrain ? "train" : "test", samples.Length, FastMode.Describe(samples.Length, all.Count))
+            + $"; classes: {string.Join(", ", classes)}";
+    }
+
+    /// <summary>Class names (the folder names), indexed by label.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>One line saying which data this is, with the number of photos and the classes.</summary>
+    public string Source { get; }
+
+    /// <summary>Each sample's file and label, in index order.</summary>
+    public IReadOnlyList<(string Path, long Label)> Samples => samples;
+
+    /// <inheritdoc/>
+    public override long Count => samples.Length;
+
+    /// <inheritdoc/>
+    public override Dictionary<string, Tensor> GetTensor(long index)
+    {
+        var (path, label) = samples[index];
+        var image = ImageFile.Load(path, maxPixels: maxPixels);
+        return new()
+        {
+            ["data"] = transform is null ? image : transform.call(image),
+            ["label"] = torch.tensor(label),
+        };
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Source;
+
+    static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path));
+}

@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Data;
+
+/// <summary>
+/// Some samples of another dataset, by index (PyTorch's <c>torch.utils.data.Subset</c>, which
+/// TorchSharp lacks). Disposing a subset leaves the dataset it views alone, since a training and a
+/// validation subset usually share it.
+/// </summary>
+public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, string source) : torch.utils.data.Dataset, IBatchedDataset
+{
+    /// <summary>The dataset this subset views.</summary>
+    public torch.utils.data.Dataset Dataset { get; } = dataset;
+
+    /// <summary>The viewed dataset's indices, in this subset's order.</summary>
+    public IReadOnlyList<long> Indices { get; } = indices;
+
+    /// <summary>One line saying which data this is.</summary>
+    public string Source { get; } = source;
+
+    /// <inheritdoc/>
+    public override long Count => Indices.Count;
+
+    /// <inheritdoc/>
+    public override Dictionary<string, Tensor> GetTensor(long index) => Dataset.GetTensor(Indices[(int)index]);
+
+    /// <summary>A whole batch at once when the viewed dataset can do that, else sample by sample.</summary>
+    public Dictionary<string, Tensor> GetBatch(long[] indices)
+    {
+        var mapped = indices.Select(i => Indices[(int)i]).ToArray();
+        if (Dataset is IBatchedDataset batched) return batched.GetBatch(mapped);
+        var items = mapped.Select(Dataset.GetTensor).ToList();
+        return items[0].Keys.ToDictionary(key => key, key => torch.stack(items.Select(item => item[key]), 0));
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Source;
+}

@@ -1,0 +1,66 @@
+using DeepLearningCourse.Data;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace DeepLearningCourse.Tests.Data;
+
+/// <summary>Small dataset files written by the tests themselves, in a temporary folder removed afterwards.</summary>
+public sealed class TemporaryFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("course-data-test-").FullName;
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+public static class DataFixtures
+{
+    /// <summary>
+    /// Writes an MNIST-like IDX pair of <paramref name="count"/> 28×28 images into <paramref name="folder"/>;
+    /// image i is filled with the value (i * 37) % 256 except pixel 0, which is 255, and labelled i % 10.
+    /// </summary>
+    public static void WriteIdxPair(string folder, string prefix, int count, bool gzip = true, int? labelCount = null)
+    {
+        Directory.CreateDirectory(folder);
+        var pixels = new byte[count * 784];
+        for (int i = 0; i < count; i++)
+        {
+            pixels.AsSpan(i * 784, 784).Fill((byte)(i * 37 % 256));
+            pixels[i * 784] = 255;
+        }
+        var labels = Enumerable.Range(0, labelCount ?? count).Select(i => (byte)(i % 10)).ToArray();
+        var ext = gzip ? ".gz" : "";
+        IdxFile.Write(System.IO.Path.Combine(folder, $"{prefix}-images-idx3-ubyte{ext}"), [count, 28, 28], pixels);
+        IdxFile.Write(System.IO.Path.Combine(folder, $"{prefix}-labels-idx1-ubyte{ext}"), [labels.Length], labels);
+    }
+
+    /// <summary>Writes a CIFAR-10 folder whose images have red = label·10, green = 100, blue = 200, and records label i % 10.</summary>
+    public static void WriteCifarFolder(string folder, int perFile)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(System.IO.Path.Combine(folder, DatasetCatalog.Cifar10ClassesFile),
+            ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck", ""]);
+        foreach (var file in DatasetCatalog.Cifar10TrainFiles.Append(DatasetCatalog.Cifar10TestFile))
+        {
+            var labels = Enumerable.Range(0, perFile).Select(i => (byte)(i % 10)).ToArray();
+            var images = new byte[perFile * Cifar10Binary.ImageBytes];
+            for (int i = 0; i < perFile; i++)
+            {
+                var image = images.AsSpan(i * Cifar10Binary.ImageBytes, Cifar10Binary.ImageBytes);
+                image[..1024].Fill((byte)(labels[i] * 10));
+                image[1024..2048].Fill(100);
+                image[2048..].Fill(200);
+            }
+            Cifar10Binary.Write(System.IO.Path.Combine(folder, file), images, labels);
+        }
+    }
+
+    /// <summary>Saves a solid-colour image (format from the extension).</summary>
+    public static void WriteImage(string path, int width, int height, Rgb24 colour)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        using var image = new Image<Rgb24>(width, height, colour);
+        image.Save(path);
+    }
+}

@@ -1,0 +1,85 @@
+using System.IO.Compression;
+using DeepLearningCourse.Data;
+
+namespace DeepLearningCourse.Tests.Data;
+
+public class IdxFileTests
+{
+    [Theory]
+    [InlineData("a-idx3-ubyte")]
+    [InlineData("a-idx3-ubyte.gz")]
+    public void Round_trips_raw_and_gzipped(string name)
+    {
+        using var folder = new TemporaryFolder();
+        var values = Enumerable.Range(0, 2 * 3 * 4).Select(i => (byte)(i * 11)).ToArray();
+        IdxFile.Write(folder.Combine(name), [2, 3, 4], values);
+
+        var read = IdxFile.Read(folder.Combine(name));
+
+        Assert.Equal([2, 3, 4], read.Dimensions);
+        Assert.Equal(values, read.Values);
+        Assert.Single(Directory.GetFiles(folder.Path)); // no temporary file left
+    }
+
+    [Fact]
+    public void Truncated_payload_names_the_file_and_the_shortfall()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("t-idx3-ubyte");
+        IdxFile.Write(path, [10, 28, 28], new byte[10 * 784]);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("truncated", e.Message);
+        Assert.Contains("7,840", e.Message);
+    }
+
+    [Fact]
+    public void Truncated_gzip_is_reported_as_corrupt()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("t-idx3-ubyte.gz");
+        IdxFile.Write(path, [50, 28, 28], Enumerable.Range(0, 50 * 784).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Wrong_magic_number_is_refused()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("x-idx1-ubyte");
+        File.WriteAllBytes(path, [0x00, 0x00, 0x0D, 0x01, 0, 0, 0, 1, 42]); // 0x0D: float values, not bytes
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Contains("magic", e.Problem);
+    }
+
+    [Fact]
+    public void A_gzipped_non_idx_file_is_refused_by_its_magic()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("x.gz");
+        using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+            gz.Write("<html>not found</html>"u8);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Contains("magic", e.Problem);
+    }
+
+    [Fact]
+    public void Bytes_after_the_promised_values_are_refused()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("l-idx1-ubyte");
+        File.WriteAllBytes(path, [0, 0, 8, 1, 0, 0, 0, 2, 1, 2, 3]);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Contains("1 bytes after", e.Problem);
+    }
+}
