@@ -11,7 +11,7 @@ namespace DeepLearningCourse.Training;
 /// updating output, and can keep the weights of the epoch with the best validation loss.
 /// </summary>
 /// <remarks>
-/// Batches are the dictionaries the course's datasets and TorchSharp's DataLoader produce:
+/// Batches are the dictionaries the course's loaders (and TorchSharp's DataLoader) produce:
 /// "data" is the model's input and "label" its target. Accuracy is measured when the model
 /// outputs one score per class ([N, C]) and the labels are class indices.
 /// </remarks>
@@ -35,7 +35,7 @@ public sealed class Trainer
     /// <paramref name="validloader"/> after each epoch when given. With <paramref name="keepBest"/> the
     /// model ends with the weights of the epoch whose validation loss was lowest.
     /// </summary>
-    public TrainingHistory Fit(DataLoader trainloader, int epochs, DataLoader? validloader = null, bool keepBest = false, TextWriter? log = null)
+    public TrainingHistory Fit(IEnumerable<Dictionary<string, Tensor>> trainloader, int epochs, IEnumerable<Dictionary<string, Tensor>>? validloader = null, bool keepBest = false, TextWriter? log = null)
     {
         if (keepBest && validloader is null)
             throw new ArgumentException("Keeping the best weights needs a validation loader.", nameof(keepBest));
@@ -49,7 +49,7 @@ public sealed class Trainer
             {
                 var clock = Stopwatch.StartNew();
                 var train = RunEpoch(trainloader, training: true, (batch, of, loss) =>
-                    progress.Show(history.Describe(epochs, $"epoch {epoch}/{epochs}  batch {batch}/{of}  loss {loss:F4}")));
+                    progress.Show(history.Describe(epochs, $"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss:F4}")));
                 var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, training: false, (_, _, _) => { });
                 history.Add(new EpochResult(epoch, train.Loss, train.Accuracy, valid?.Loss, valid?.Accuracy, clock.Elapsed));
 
@@ -77,16 +77,16 @@ public sealed class Trainer
     }
 
     /// <summary>Average loss (and accuracy, where it applies) of the model over a loader, without training.</summary>
-    public Measured Evaluate(DataLoader loader) => RunEpoch(loader, training: false, (_, _, _) => { });
+    public Measured Evaluate(IEnumerable<Dictionary<string, Tensor>> loader) => RunEpoch(loader, training: false, (_, _, _) => { });
 
-    Measured RunEpoch(DataLoader loader, bool training, Action<int, long, double> onBatch)
+    Measured RunEpoch(IEnumerable<Dictionary<string, Tensor>> loader, bool training, Action<int, long?, double> onBatch)
     {
         model.train(training);
         double lossSum = 0;
         long seen = 0, correct = 0;
         bool classifying = true;
         int batchIndex = 0;
-        var batches = loader.Count;
+        var batches = BatchCount(loader);
 
         using var gradients = training ? null : no_grad();
         foreach (var batch in loader)
@@ -116,6 +116,14 @@ public sealed class Trainer
         if (seen == 0) throw new InvalidOperationException("The data loader produced no batches.");
         return new Measured(lossSum / seen, classifying ? (double)correct / seen : null);
     }
+
+    /// <summary>Batches per epoch, for the progress line, when the loader knows it without iterating.</summary>
+    static long? BatchCount(IEnumerable<Dictionary<string, Tensor>> loader) => loader switch
+    {
+        Data.DataLoader course => course.Count,
+        DataLoader torchSharp => torchSharp.Count,
+        _ => null,
+    };
 
     Dictionary<string, Tensor> Snapshot()
     {
