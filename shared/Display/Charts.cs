@@ -13,13 +13,13 @@ namespace DeepLearningCourse.Display;
 /// </summary>
 public static class Charts
 {
-    /// <summary>One or more named lines over a shared x axis, e.g. training and validation loss per epoch.</summary>
+    /// <summary>One or more named lines over a shared x axis, e.g. training and validation loss per epoch (numbered from 1).</summary>
     public static PngImage Line(string title, string xLabel, string yLabel,
         params (string Name, IReadOnlyList<double> Values)[] series) =>
-        Line(title, xLabel, yLabel, firstX: 1, series);
+        Line(title, xLabel, yLabel, Enumerable.Range(1, series.Max(s => s.Values.Count)).Select(i => (double)i).ToList(), series);
 
-    /// <summary>As <see cref="Line(string,string,string,ValueTuple{string,IReadOnlyList{double}}[])"/>, numbering points from <paramref name="firstX"/>.</summary>
-    public static PngImage Line(string title, string xLabel, string yLabel, int firstX,
+    /// <summary>One or more named lines over the given <paramref name="x"/> values, e.g. a function plotted over an interval.</summary>
+    public static PngImage Line(string title, string xLabel, string yLabel, IReadOnlyList<double> x,
         params (string Name, IReadOnlyList<double> Values)[] series)
     {
         var model = NewModel(title);
@@ -27,11 +27,13 @@ public static class Charts
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
         foreach (var (name, values) in series)
         {
+            if (values.Count > x.Count)
+                throw new ArgumentException($"Series '{name}' has {values.Count} values but there are only {x.Count} x values.", nameof(series));
             var line = new LineSeries { Title = name, MarkerType = values.Count <= 50 ? MarkerType.Circle : MarkerType.None, MarkerSize = 3 };
-            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(firstX + i, values[i]));
+            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(x[i], values[i]));
             model.Series.Add(line);
         }
-        if (series.Length > 1) model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight });
+        if (series.Length > 1) model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopLeft });
         return Render(model, 640, 400);
     }
 

@@ -84,6 +84,14 @@ public class DisplayTests
     }
 
     [Fact]
+    public void A_line_chart_over_given_x_values_needs_an_x_for_every_point()
+    {
+        var png = Charts.Line("f", "x", "f(x)", [-1.0, 0.0, 1.0], ("square", [1.0, 0.0, 1.0]));
+        Assert.Equal(640, png.Width);
+        Assert.Throws<ArgumentException>(() => Charts.Line("f", "x", "f(x)", [0.0, 1.0], ("too long", [1.0, 2.0, 3.0])));
+    }
+
+    [Fact]
     public void View_classify_puts_the_image_beside_the_probability_chart()
     {
         using var digit = torch.rand(1, 28, 28);
