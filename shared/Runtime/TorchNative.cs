@@ -29,8 +29,8 @@ public static class TorchNative
     static readonly object gate = new();
     static LoadReport? report;
 
-    /// <summary>What <see cref="Load"/> did: the folder the libraries came from and whether a relaxed copy was needed.</summary>
-    public sealed record LoadReport(string? NativeFolder, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend);
+    /// <summary>What <see cref="Load"/> did: the folders the libraries came from and whether a relaxed copy was needed.</summary>
+    public sealed record LoadReport(IReadOnlyList<string> NativeFolders, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend);
 
     /// <summary>Loads the native libraries once per process and says how.</summary>
     public static LoadReport Load()
@@ -38,10 +38,11 @@ public static class TorchNative
         lock (gate)
         {
             if (report is not null) return report;
-            report = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport(null, null, [], "TorchSharp default");
+            var loaded = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport([], null, [], "TorchSharp default");
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
-            return report;
+            if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
+            return report = loaded;
         }
     }
 
@@ -76,7 +77,18 @@ public static class TorchNative
             relaxed.AddRange(missing);
             toLoad = WriteRelaxedCopy(original, relaxed);
         }
-        return new LoadReport(backend.Folders[0], toLoad, relaxed, backend.IsCuda ? "CUDA" : "CPU");
+        return new LoadReport(backend.Folders, toLoad, relaxed, backend.IsCuda ? "CUDA" : "CPU");
+    }
+
+    /// <summary>
+    /// Fails loudly if any libtorch library in the process came from somewhere other than the
+    /// package (a system-wide libtorch, say): mixing two libtorch builds crashes later, far from the cause.
+    /// </summary>
+    static void EnsureNoForeignLibtorch(IReadOnlyList<string> folders)
+    {
+        var foreign = ForeignLibtorch(File.ReadLines("/proc/self/maps"), folders);
+        if (foreign is not null)
+            throw new InvalidOperationException($"A libtorch library was loaded from {foreign}, not from the TorchSharp package ({string.Join(", ", folders)}). Something loaded it before the course library could; start a fresh kernel and run the setup cell first.");
     }
 
     static string? TryLoad(string path)
@@ -84,6 +96,15 @@ public static class TorchNative
         try { NativeLibrary.Load(path); return null; }
         catch (DllNotFoundException e) { return e.Message; }
     }
+
+    /// <summary>The first libtorch or c10 library in a /proc/self/maps listing that lies outside <paramref name="folders"/>.</summary>
+    internal static string? ForeignLibtorch(IEnumerable<string> mapsLines, IReadOnlyList<string> folders) =>
+        mapsLines
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && fields[5].StartsWith('/'))
+            .Select(fields => fields[5].Trim())
+            .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("libtorch") || name.StartsWith("libc10")))
+            .FirstOrDefault(path => !folders.Any(folder => path.StartsWith(folder.TrimEnd('/') + "/")));
 
     /// <summary>
     /// Writes (once) a copy of <paramref name="original"/> with <paramref name="versions"/> made weak,

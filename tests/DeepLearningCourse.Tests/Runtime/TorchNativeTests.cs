@@ -25,7 +25,7 @@ public class TorchNativeTests
         {
             var paths = mapped.Where(p => Path.GetFileName(p).StartsWith(name[..^3] + ".so")).ToList();
             Assert.NotEmpty(paths);
-            Assert.All(paths, p => Assert.StartsWith(report.NativeFolder!, p));
+            Assert.All(paths, p => Assert.Contains(report.NativeFolders, folder => p.StartsWith(folder)));
         }
         Assert.DoesNotContain(mapped, p => p.StartsWith("/usr/lib") && Path.GetFileName(p).StartsWith("libtorch"));
     }
@@ -48,6 +48,22 @@ public class TorchNativeTests
             Assert.Equal(original, report.TorchSharpLibrary);
         else
             Assert.DoesNotContain(".nuget", report.TorchSharpLibrary);
+    }
+
+    [Fact]
+    public void A_libtorch_mapped_from_outside_the_package_is_found()
+    {
+        string[] folders = ["/home/u/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native"];
+        string[] clean =
+        [
+            "7f00-7f01 r-xp 00000000 fd:01 42  /home/u/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native/libtorch_cpu.so",
+            "7f01-7f02 r-xp 00000000 fd:01 43  /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30",
+            "7f02-7f03 rw-p 00000000 00:00 0 ",
+        ];
+        Assert.Null(TorchNative.ForeignLibtorch(clean, folders));
+
+        string[] mixed = [.. clean, "7f03-7f04 r-xp 00000000 fd:01 44  /usr/lib/x86_64-linux-gnu/libc10.so.1.13.0"];
+        Assert.Equal("/usr/lib/x86_64-linux-gnu/libc10.so.1.13.0", TorchNative.ForeignLibtorch(mixed, folders));
     }
 
     [Fact]
