@@ -83,6 +83,19 @@ public static class Course
     }
 
     /// <summary>
+    /// Every device this machine can compute on: the CPU first, then each usable CUDA GPU. Section 2
+    /// Part 8 times a training step on each, so the same cell runs on a laptop and on a GPU machine.
+    /// </summary>
+    public static IReadOnlyList<torch.Device> AvailableDevices()
+    {
+        TorchNative.Load();
+        var devices = new List<torch.Device> { torch.CPU };
+        if (torch.cuda.is_available())
+            for (int index = 0; index < torch.cuda.device_count(); index++) devices.Add(torch.device(DeviceType.CUDA, index));
+        return devices;
+    }
+
+    /// <summary>
     /// Prints the lesson's measured result beside its target, in the form tools/results collects.
     /// In fast mode the target is not judged: CI trains on a fraction of the data.
     /// </summary>

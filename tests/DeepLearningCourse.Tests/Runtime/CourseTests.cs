@@ -26,6 +26,17 @@ public class CourseTests
     }
 
     [Fact]
+    public void Lists_the_cpu_first_then_every_gpu()
+    {
+        TorchFixture.Ensure();
+        var devices = Course.AvailableDevices();
+
+        Assert.Equal(DeviceType.CPU, devices[0].type);
+        Assert.Equal(torch.cuda.is_available() ? 1 + torch.cuda.device_count() : 1, devices.Count);
+        Assert.All(devices.Skip(1), device => Assert.Equal(DeviceType.CUDA, device.type));
+    }
+
+    [Fact]
     public void Finds_the_repository_data_folder()
     {
         var root = Course.DataRoot;
