@@ -8,7 +8,7 @@ namespace DeepLearningCourse.Data;
 /// torchvision's ImageFolder. Classes are the folder names in ordinal order; each item is decoded when
 /// asked for, so a folder of full-size photos never has to fit in memory.
 /// </summary>
-public sealed class ImageFolder : torch.utils.data.Dataset
+public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 {
     /// <summary>The file extensions treated as images (ImageSharp 2.1 decodes all of them).</summary>
     public static readonly IReadOnlySet<string> Extensions =
@@ -82,6 +82,31 @@ public sealed class ImageFolder : torch.utils.data.Dataset
             ["data"] = transform is null ? image : transform.call(image),
             ["label"] = torch.tensor(label),
         };
+    }
+
+    /// <summary>
+    /// Decodes the batch's photos in parallel (the slow part), then transforms them one by one in batch
+    /// order: random augmentation then draws its numbers in the same order on every run, whichever
+    /// thread finished decoding first.
+    /// </summary>
+    public Dictionary<string, Tensor> GetBatch(long[] indices)
+    {
+        var decoded = new Tensor[indices.Length];
+        try
+        {
+            Parallel.For(0, indices.Length, i => decoded[i] = ImageFile.Load(samples[indices[i]].Path, maxPixels: maxPixels));
+            var images = transform is null ? decoded : decoded.Select(image => transform.call(image)).ToArray();
+            return new()
+            {
+                ["data"] = torch.stack(images, 0),
+                ["label"] = torch.tensor(indices.Select(i => samples[i].Label).ToArray()),
+            };
+        }
+        finally
+        {
+            // Decoded on worker threads, outside the caller's dispose scope.
+            foreach (var image in decoded) image?.Dispose();
+        }
     }
 
     /// <inheritdoc/>

@@ -64,6 +64,25 @@ public class ImageFolderTests
     }
 
     [Fact]
+    public void Augmented_batches_repeat_exactly_from_the_same_seed_although_photos_decode_in_parallel()
+    {
+        using var root = new TemporaryFolder();
+        WriteCatsAndDogs(root);
+
+        float[] FirstEpoch()
+        {
+            var augment = Transforms.Compose(Transforms.RandomRotation(30, seed: 11), Transforms.RandomResizedCrop(64, seed: 12),
+                Transforms.RandomHorizontalFlip(seed: 13));
+            var loader = new DataLoader(Datasets.CatsAndDogs(train: true, augment, root.Path), batchSize: 5, shuffle: true, seed: 5, workers: 4);
+            return loader.SelectMany(batch => batch["data"].data<float>().ToArray()).ToArray();
+        }
+
+        var first = FirstEpoch();
+        for (int run = 0; run < 3; run++)
+            Assert.Equal(first, FirstEpoch());
+    }
+
+    [Fact]
     public void An_undecodable_file_is_named_when_read()
     {
         using var root = new TemporaryFolder();
