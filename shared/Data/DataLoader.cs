@@ -23,7 +23,7 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
     /// <summary>
     /// A loader over <paramref name="dataset"/>. <paramref name="seed"/> defaults to <see cref="Course.Seed"/>;
     /// <paramref name="workers"/> (threads decoding samples of datasets that are not in memory) defaults to the processor count;
-    /// <paramref name="prefetch"/> defaults to on when the machine has more than two cores.
+    /// <paramref name="prefetch"/> defaults to on when the machine has more than two cores or the dataset says it pays.
     /// </summary>
     public DataLoader(torch.utils.data.Dataset dataset, int batchSize, bool shuffle = false, Device? device = null,
         int? seed = null, bool dropLast = false, int? workers = null, bool? prefetch = null)
@@ -35,8 +35,9 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
         DropLast = dropLast;
         Workers = Math.Max(1, workers ?? Environment.ProcessorCount);
         // Measured on 2 cores (bench/DataBench): libtorch's compute already uses both, so a prefetching thread
-        // hides the loading wait but lengthens the epoch as a whole. With cores to spare it overlaps instead.
-        Prefetch = prefetch ?? Environment.ProcessorCount > 2;
+        // hides the loading wait but can lengthen the epoch as a whole, unless making a batch is single-threaded
+        // work (in-memory augmentation, as for CIFAR-10). With cores to spare it overlaps anyway.
+        Prefetch = prefetch ?? (Environment.ProcessorCount > 2 || dataset is IBatchedDataset { PrefetchPays: true });
         order = shuffle ? new ReshufflingSampler(dataset.Count, seed ?? Course.Seed) : LongRange(dataset.Count);
     }
 

@@ -11,4 +11,10 @@ public interface IBatchedDataset
 {
     /// <summary>The samples at <paramref name="indices"/> stacked as a batch: {"data": [B,...], "label": [B]}.</summary>
     Dictionary<string, Tensor> GetBatch(long[] indices);
+
+    /// <summary>
+    /// True when making a batch is work for one thread (random transforms of images held in memory), so
+    /// preparing the next batch on another thread overlaps with training even on two cores (bench/DataBench).
+    /// </summary>
+    bool PrefetchPays { get; }
 }

@@ -109,6 +109,9 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         }
     }
 
+    /// <summary>Decoding already keeps every core busy; a prefetching thread would only compete with it.</summary>
+    public bool PrefetchPays => false;
+
     /// <inheritdoc/>
     public override string ToString() => Source;
 

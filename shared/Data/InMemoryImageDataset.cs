@@ -80,6 +80,9 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
         };
     }
 
+    /// <inheritdoc/>
+    public bool PrefetchPays => Prepared is null;
+
     Tensor Transform(Tensor pixels)
     {
         var scaled = pixels.to(ScalarType.Float32).div_(255f);

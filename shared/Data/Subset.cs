@@ -34,6 +34,9 @@ public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, str
         return items[0].Keys.ToDictionary(key => key, key => torch.stack(items.Select(item => item[key]), 0));
     }
 
+    /// <summary>As for the viewed dataset.</summary>
+    public bool PrefetchPays => Dataset is IBatchedDataset { PrefetchPays: true };
+
     /// <inheritdoc/>
     public override string ToString() => Source;
 }

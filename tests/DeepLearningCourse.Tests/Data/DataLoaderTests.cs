@@ -74,6 +74,20 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void Prefetching_is_on_by_default_only_where_making_a_batch_is_single_threaded_work()
+    {
+        using var root = new TemporaryFolder();
+        var normalized = Digits(root, 64, Transforms.Normalize([0.5], [0.5]));
+        var augmented = Digits(root, 64, Transforms.RandomRotation(10));
+        var manyCores = Environment.ProcessorCount > 2;
+
+        Assert.Equal(manyCores, new DataLoader(normalized, 16).Prefetch);
+        Assert.True(new DataLoader(augmented, 16).Prefetch);
+        Assert.True(new DataLoader(Datasets.RandomSplit(augmented, 0.25).Train, 16).Prefetch);
+        Assert.False(new DataLoader(augmented, 16, prefetch: false).Prefetch);
+    }
+
+    [Fact]
     public void Memory_stays_flat_over_epochs()
     {
         using var root = new TemporaryFolder();
