@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace DeepLearningCourse.Tests.Runtime;
 
+[Collection(ProcessWideState.Name)]
 public class CourseTests
 {
     [Fact]

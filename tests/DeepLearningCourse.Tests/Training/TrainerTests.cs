@@ -4,11 +4,7 @@ using static TorchSharp.torch;
 
 namespace DeepLearningCourse.Tests.Training;
 
-/// <summary>Memory and determinism are measured with process-wide counters, so nothing else may run alongside.</summary>
-[CollectionDefinition(nameof(TrainerTests), DisableParallelization = true)]
-public class TrainerCollection;
-
-[Collection(nameof(TrainerTests))]
+[Collection(ProcessWideState.Name)]
 public class TrainerTests
 {
     public TrainerTests() => TorchFixture.Ensure();
