@@ -35,8 +35,8 @@ public sealed class LocalHttpServer : IDisposable
         {
             TcpClient client;
             try { client = await listener.AcceptTcpClientAsync(stop.Token); }
-            catch (OperationCanceledException) { return; }
-            catch (SocketException) { return; }
+            // Stopped: possibly before this loop first reached Accept, which then says "not listening".
+            catch (Exception e) when (e is OperationCanceledException or SocketException or InvalidOperationException or ObjectDisposedException) { return; }
             _ = Task.Run(() => HandleAsync(client));
         }
     }
