@@ -53,6 +53,20 @@ public static class TorchNative
     {
         var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
         var backend = NativeFolders.Find(rid);
+        if (!backend.IsCuda) return Preload(backend);
+        // The CUDA packages spread their libraries (and CUDA's own) over several package folders, a layout
+        // no machine here could check. If preloading them by path fails, TorchSharp's own loader, which
+        // gathers those folders itself, is the better judge; GPU machines rarely have the old libstdc++.
+        try { return Preload(backend); }
+        catch (DllNotFoundException e)
+        {
+            Console.Error.WriteLine($"Preloading the CUDA libraries failed ({e.Message}); leaving it to TorchSharp.");
+            return new LoadReport([], null, [], "CUDA, TorchSharp default loading");
+        }
+    }
+
+    static LoadReport Preload(NativeFolders backend)
+    {
         foreach (var library in backend.IsCuda ? cudaLibraries : cpuLibraries)
         {
             var path = backend.Folders.Select(f => Path.Combine(f, library)).FirstOrDefault(File.Exists);
