@@ -36,19 +36,18 @@ public static class Cifar10Binary
     }
 
     /// <summary>Writes records to a temporary name and renames it into place.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> images, ReadOnlySpan<byte> labels)
+    public static void Write(string path, byte[] images, byte[] labels)
     {
         if (images.Length != labels.Length * ImageBytes)
             throw new ArgumentException($"{labels.Length} labels need {labels.Length * ImageBytes} image bytes, got {images.Length}.", nameof(images));
-        var temporary = path + ".partial";
-        using (var file = File.Create(temporary))
+        AtomicFile.Write(path, temporary =>
         {
+            using var file = File.Create(temporary);
             for (int i = 0; i < labels.Length; i++)
             {
                 file.WriteByte(labels[i]);
-                file.Write(images.Slice(i * ImageBytes, ImageBytes));
+                file.Write(images, i * ImageBytes, ImageBytes);
             }
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 }

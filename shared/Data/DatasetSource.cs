@@ -26,9 +26,7 @@ public sealed record DatasetSource(bool IsStandIn, string Description)
     public static void Write(string folder, bool isStandIn, string description)
     {
         var path = Path.Combine(folder, FileName);
-        var temporary = path + ".partial";
-        File.WriteAllText(temporary, $"{(isStandIn ? "stand-in" : "canonical")}\n{description}\n");
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, $"{(isStandIn ? "stand-in" : "canonical")}\n{description}\n"));
     }
 
     /// <summary>The line a notebook prints: stand-ins are announced in capitals so no one mistakes them for the real data.</summary>

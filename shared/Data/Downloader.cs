@@ -51,10 +51,8 @@ public static class Downloader
         throw new DatasetUnavailableException(dataset, folder, file.Urls, string.Join("; ", failures), last);
     }
 
-    static async Task DownloadAsync(HttpClient client, string url, RemoteFile file, string target)
-    {
-        var temporary = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}.partial";
-        try
+    static Task DownloadAsync(HttpClient client, string url, RemoteFile file, string target) =>
+        AtomicFile.WriteAsync(target, async temporary =>
         {
             using var headers = new CancellationTokenSource(Timeout);
             using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, headers.Token);
@@ -79,15 +77,10 @@ public static class Downloader
                     throw new IOException($"the connection closed after {output.Length:N0} of {promised:N0} bytes");
                 actual = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
             }
+            // Throwing here leaves the download unrenamed, and AtomicFile deletes it.
             if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
                 throw new DataFormatException(target, $"the download from {url} has SHA-256 {actual}, not the pinned {file.Sha256}; it was discarded");
-            File.Move(temporary, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+        });
 
     static string Describe(Exception e) => e switch
     {

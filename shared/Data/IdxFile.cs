@@ -53,25 +53,24 @@ public static class IdxFile
     /// Writes an IDX file of unsigned bytes (gzipped when the name ends in <c>.gz</c>) to a temporary
     /// name and renames it into place, so no reader ever sees half a file.
     /// </summary>
-    public static void Write(string path, int[] dimensions, ReadOnlySpan<byte> values)
+    public static void Write(string path, int[] dimensions, byte[] values)
     {
         long expected = dimensions.Aggregate(1L, (a, d) => a * d);
         if (expected != values.Length)
             throw new ArgumentException($"{values.Length} values do not fill dimensions {string.Join("×", dimensions)}.", nameof(values));
 
-        var temporary = path + ".partial";
-        using (var file = File.Create(temporary))
-        using (Stream output = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionLevel.SmallestSize) : file)
+        AtomicFile.Write(path, temporary =>
         {
-            Span<byte> header = stackalloc byte[4 + 4 * dimensions.Length];
+            using var file = File.Create(temporary);
+            using Stream output = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionLevel.SmallestSize) : file;
+            var header = new byte[4 + 4 * dimensions.Length];
             header[2] = UnsignedByte;
             header[3] = (byte)dimensions.Length;
             for (int d = 0; d < dimensions.Length; d++)
-                BinaryPrimitives.WriteInt32BigEndian(header[(4 + 4 * d)..], dimensions[d]);
+                BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
             output.Write(header);
             output.Write(values);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     static byte[] ReadAllBytes(string path)

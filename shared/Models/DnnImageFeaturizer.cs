@@ -57,9 +57,7 @@ public static class DnnImageFeaturizer
         var converted = Convert(
             WeightFiles.RequireVerified(Path.Combine(folder, ModelFile), ModelSha256),
             WeightFiles.RequireVerified(Path.Combine(folder, PreprocessFile), PreprocessSha256));
-        var temporary = cache + "." + Path.GetRandomFileName() + ".tmp";
-        converted.save(temporary);
-        File.Move(temporary, cache, overwrite: true);
+        AtomicFile.Write(cache, temporary => converted.save(temporary));
         return converted;
     }
 

@@ -123,7 +123,6 @@ public static class TorchNative
     /// <summary>
     /// Writes (once) a copy of <paramref name="original"/> with <paramref name="versions"/> made weak,
     /// under the user's cache folder, keyed by the original's hash so upgrades never reuse a stale copy.
-    /// Written to a temporary name and renamed, so concurrent kernels never see a half-written file.
     /// </summary>
     static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions)
     {
@@ -134,9 +133,8 @@ public static class TorchNative
         if (File.Exists(target)) return target;
 
         Directory.CreateDirectory(folder);
-        var temporary = target + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllBytes(temporary, ElfVersionRequirements.MarkWeak(bytes, versions));
-        File.Move(temporary, target, overwrite: true);
+        var relaxed = ElfVersionRequirements.MarkWeak(bytes, versions);
+        AtomicFile.Write(target, temporary => File.WriteAllBytes(temporary, relaxed));
         return target;
     }
 

@@ -45,23 +45,14 @@ public static class Checkpoint
 
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + "." + Environment.ProcessId + ".tmp";
-        try
+        AtomicFile.Write(full, temporary =>
         {
-            using (var file = File.Create(temporary))
-            using (var writer = new BinaryWriter(file))
-            {
-                writer.Write(Magic);
-                writer.Write(headerBytes.Length);
-                writer.Write(headerBytes);
-                writer.Write(bytes);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            using var writer = new BinaryWriter(File.Create(temporary));
+            writer.Write(Magic);
+            writer.Write(headerBytes.Length);
+            writer.Write(headerBytes);
+            writer.Write(bytes);
+        });
     }
 
     /// <summary>Reads a checkpoint's header without loading any weights.</summary>
