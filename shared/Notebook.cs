@@ -1,5 +1,5 @@
 using DeepLearningCourse.Display;
-using DeepLearningCourse.Runtime;
+using DeepLearningCourse.Infrastructure.Native;
 
 namespace DeepLearningCourse;
 

@@ -5,7 +5,7 @@
 using System.Diagnostics;
 using DeepLearningCourse;
 using DeepLearningCourse.Models;
-using DeepLearningCourse.Runtime;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 

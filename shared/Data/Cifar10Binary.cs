@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure;
 namespace DeepLearningCourse.Data;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure;
 using System.Net;
 using System.Security.Cryptography;
 

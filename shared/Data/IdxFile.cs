@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure;
 using System.Buffers.Binary;
 using System.IO.Compression;
 

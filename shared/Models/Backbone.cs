@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

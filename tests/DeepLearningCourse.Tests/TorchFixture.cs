@@ -1,4 +1,4 @@
-using DeepLearningCourse.Runtime;
+using DeepLearningCourse.Infrastructure.Native;
 
 namespace DeepLearningCourse.Tests;
 

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure.Onnx;
 using DeepLearningCourse.Models;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace DeepLearningCourse.Tests.Runtime;
+namespace DeepLearningCourse.Tests;
 
 [Collection(ProcessWideState.Name)]
 public class CourseTests

@@ -1,4 +1,4 @@
-namespace DeepLearningCourse;
+namespace DeepLearningCourse.Infrastructure;
 
 /// <summary>
 /// How the course writes every file other code may read (datasets, weights, checkpoints, the relaxed

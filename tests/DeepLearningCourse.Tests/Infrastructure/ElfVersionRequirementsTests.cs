@@ -1,6 +1,6 @@
-using DeepLearningCourse.Runtime;
+using DeepLearningCourse.Infrastructure.Native;
 
-namespace DeepLearningCourse.Tests.Runtime;
+namespace DeepLearningCourse.Tests.Infrastructure;
 
 public class ElfVersionRequirementsTests
 {

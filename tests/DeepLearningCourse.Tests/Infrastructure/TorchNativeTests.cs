@@ -1,8 +1,8 @@
 using System.Text;
-using DeepLearningCourse.Runtime;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
-namespace DeepLearningCourse.Tests.Runtime;
+namespace DeepLearningCourse.Tests.Infrastructure;
 
 public class TorchNativeTests
 {

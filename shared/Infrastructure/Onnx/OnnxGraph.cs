@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeepLearningCourse.Models.Onnx;
+namespace DeepLearningCourse.Infrastructure.Onnx;
 
 /// <summary>
 /// The parts of an ONNX model the course reads: its nodes in order, its initialisers

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DeepLearningCourse.Runtime;
+namespace DeepLearningCourse.Infrastructure.Native;
 
 /// <summary>
 /// Reads and relaxes the symbol-version requirements (<c>.gnu.version_r</c>) of a

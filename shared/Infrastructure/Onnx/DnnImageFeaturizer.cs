@@ -1,8 +1,8 @@
-using DeepLearningCourse.Models.Onnx;
+using DeepLearningCourse.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DeepLearningCourse.Models;
+namespace DeepLearningCourse.Infrastructure.Onnx;
 
 /// <summary>
 /// The course's offline pretrained backbone: the ResNet-18 ImageNet featurizer that ML.NET ships

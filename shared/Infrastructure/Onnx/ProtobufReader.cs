@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DeepLearningCourse.Models.Onnx;
+namespace DeepLearningCourse.Infrastructure.Onnx;
 
 /// <summary>
 /// Reads the protobuf wire format (varints, fixed 32/64-bit values and length-delimited

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using TorchSharp;
 
-namespace DeepLearningCourse.Runtime;
+namespace DeepLearningCourse.Infrastructure.Native;
 
 /// <summary>
 /// Makes TorchSharp's native libraries load on any Linux the course supports, before
