@@ -7,8 +7,9 @@ namespace DeepLearningCourse;
 public enum CourseMode { Full, Fast }
 
 /// <summary>
-/// The course's entry point: the run mode, the data folder and the one compute device.
-/// Every lesson starts with <c>var device = Course.ChooseDevice(seed);</c>.
+/// The course as a whole: the run mode, the data folder, the devices this machine has, and the result line
+/// a lesson ends with. Lessons choose their device and seed themselves, as in PyTorch:
+/// <c>torch.manual_seed(7); var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;</c>
 /// </summary>
 public static class Course
 {
@@ -29,11 +30,11 @@ public static class Course
         _ => throw new ArgumentException($"{ModeVariable}={value} is not a mode: use 'full' (the default) or 'fast'."),
     };
 
-    /// <summary>True in CI's quick mode; lessons never test this themselves, the library does.</summary>
-    public static bool IsFast => Mode == CourseMode.Fast;
-
-    /// <summary>The number of epochs to train: <paramref name="full"/> normally, a single epoch in fast mode.</summary>
-    public static int Epochs(int full) => IsFast ? Math.Min(full, 1) : full;
+    /// <summary>
+    /// True in CI's quick mode. Only the dataset factories read it (they keep fewer samples, see
+    /// <see cref="Data.FastMode"/>); lessons never do, so they read the same in both modes.
+    /// </summary>
+    internal static bool IsFast => Mode == CourseMode.Fast;
 
     /// <summary>The data cache: <see cref="DataVariable"/> if set, else the repository's <c>data/</c> folder.</summary>
     public static string DataRoot => Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } custom
@@ -42,7 +43,7 @@ public static class Course
 
     static readonly Lazy<string> RepositoryData = new(() =>
     {
-        // The library lives in <repo>/shared/bin; notebooks run from <repo>/SectionN-*.
+        // The library lives in <repo>/shared/bin; notebooks run from folders below <repo>.
         foreach (var start in new[] { Path.GetDirectoryName(typeof(Course).Assembly.Location)!, Environment.CurrentDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -53,34 +54,6 @@ public static class Course
         }
         throw new DirectoryNotFoundException($"Cannot find the course's data folder above {Environment.CurrentDirectory}; set {DataVariable}.");
     });
-
-    static torch.Device? device;
-
-    /// <summary>The device chosen by <see cref="ChooseDevice"/>; the library's loaders put batches there.</summary>
-    public static torch.Device Device => device ?? throw new InvalidOperationException("Call Course.ChooseDevice() first.");
-
-    /// <summary>The seed given to <see cref="ChooseDevice"/>; the library's shuffling and splits derive from it.</summary>
-    public static int Seed { get; private set; } = 42;
-
-    /// <summary>
-    /// Loads TorchSharp, picks CUDA when a GPU is usable and the CPU otherwise, seeds every
-    /// random generator the lessons use, and prints what it chose.
-    /// </summary>
-    public static torch.Device ChooseDevice(int seed = 42, TextWriter? log = null)
-    {
-        var native = TorchNative.Load();
-        Seed = seed;
-        torch.manual_seed(seed);
-        if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
-        device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
-
-        var where = device.type == DeviceType.CUDA
-            ? $"CUDA ({torch.cuda.device_count()} GPU)"
-            : $"CPU ({torch.get_num_threads()} threads)";
-        (log ?? Console.Out).WriteLine(
-            $"Device: {where} | TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, libtorch {torch.__version__} ({native.Backend}) | seed {seed} | {Mode.ToString().ToLowerInvariant()} mode");
-        return device;
-    }
 
     /// <summary>
     /// Every device this machine can compute on: the CPU first, then each usable CUDA GPU. Section 2
@@ -96,12 +69,14 @@ public static class Course
     }
 
     /// <summary>
-    /// Prints the lesson's measured result beside its target, in the form tools/results collects.
-    /// In fast mode the target is not judged: CI trains on a fraction of the data.
+    /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the
+    /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
+    /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. In fast mode the target is not
+    /// judged: CI trains on a fraction of the data.
     /// </summary>
-    public static LessonResult Report(string lesson, string metric, double value, Target target, string data, int? epochs, TimeSpan wallTime, TextWriter? log = null)
+    public static LessonResult Result(string lesson, string metric, double value, TextWriter? log = null)
     {
-        var result = new LessonResult(lesson, metric, value, target, data, epochs, wallTime, Mode);
+        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, Provenance.Summary, Mode);
         (log ?? Console.Out).WriteLine(result);
         return result;
     }

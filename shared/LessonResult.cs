@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DeepLearningCourse;
 
 /// <summary>A lesson's full-mode target: the measured value must be at least, or at most, a bound.</summary>
@@ -16,22 +14,46 @@ public sealed record Target(double Bound, bool AtLeastBound, string Format)
     public override string ToString() => (AtLeastBound ? ">= " : "<= ") + Bound.ToString(Format, Formats.Number);
 }
 
+/// <summary>What a lesson measures at its end, and what the course says it should reach.</summary>
+public sealed record LessonTarget(string Lesson, string Title, string Metric, Target Target);
+
+/// <summary>
+/// The targets of the lessons that report a result, from the PyTorch course's published outputs
+/// (see the lesson table in README). Kept here, not in the notebooks, so a lesson ends with one short call.
+/// </summary>
+public static class LessonTargets
+{
+    /// <summary>Every lesson that ends with a result line.</summary>
+    public static IReadOnlyList<LessonTarget> All { get; } =
+    [
+        new("Section 2 Part 3", "Training Neural Networks", "training loss", Target.AtMost(0.40, "F3")),
+        new("Section 2 Part 4", "Fashion-MNIST", "training loss", Target.AtMost(0.40, "F3")),
+        new("Section 2 Part 5", "Inference and Validation", "test accuracy", Target.AtLeast(0.86, "P1")),
+        new("Section 2 Part 6", "Saving and Loading Models", "test accuracy", Target.AtLeast(0.83, "P1")),
+        new("Section 2 Part 8", "Transfer Learning", "test accuracy", Target.AtLeast(0.95, "P1")),
+    ];
+
+    /// <summary>The target of <paramref name="metric"/> in <paramref name="lesson"/>; an unknown pair is an error that lists the known ones.</summary>
+    public static LessonTarget Find(string lesson, string metric) =>
+        All.FirstOrDefault(t => t.Lesson == lesson && t.Metric == metric)
+        ?? throw new ArgumentException($"No target is recorded for '{metric}' in '{lesson}'. Known: {string.Join("; ", All.Select(t => $"{t.Lesson}: {t.Metric}"))}.");
+}
+
 /// <summary>
 /// What a lesson measured, printed as one "Result |" line at the end of the notebook. tools/results
 /// collects these lines from executed full-mode notebooks into RESULTS.md, so no result is typed by hand.
 /// </summary>
-public sealed record LessonResult(string Lesson, string Metric, double Value, Target Target, string Data, int? Epochs, TimeSpan WallTime, CourseMode Mode)
+public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode)
 {
-    public bool Met => Target.IsMetBy(Value);
+    /// <summary>Whether the value reaches the target (judged in full mode only).</summary>
+    public bool Met => Target.Target.IsMetBy(Value);
 
     public override string ToString() => string.Join(" | ",
         "Result",
-        Lesson,
-        $"{Metric} {Value.ToString(Target.Format, Formats.Number)}",
-        $"target {Target}",
+        $"{Target.Lesson} - {Target.Title}",
+        $"{Target.Metric} {Value.ToString(Target.Target.Format, Formats.Number)}",
+        $"target {Target.Target}",
         Mode == CourseMode.Full ? (Met ? "met" : "MISSED") : "not judged (fast mode)",
         Data,
-        Epochs is { } e ? $"{e} epochs" : "no training",
-        $"{WallTime.TotalSeconds.ToString("F1", Formats.Number)} s",
         $"{Mode.ToString().ToLowerInvariant()} mode");
 }

@@ -1,34 +1,45 @@
 using System.Collections;
+using System.Runtime.ExceptionServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeepLearningCourse.Data;
 
 /// <summary>
-/// Batches a dataset the way <c>torch.utils.data.DataLoader</c> does, with the same call shape and the
-/// same {"data", "label"} batches, and differs where the lessons need it:
+/// Batches a dataset the way <c>torch.utils.data.DataLoader</c> does, and is looped over the same way:
+/// <c>foreach (var (images, labels) in trainloader)</c>, like <c>for images, labels in trainloader</c>.
+/// It differs where the lessons need it:
 /// <list type="bullet">
-/// <item>a shuffled loader draws a new order every epoch, reproducible from its seed (TorchSharp's repeats one);</item>
+/// <item>a shuffled loader draws a new order every epoch, reproducible from <c>torch.manual_seed</c> (TorchSharp's repeats one);</item>
 /// <item>in-memory datasets (<see cref="IBatchedDataset"/>) are gathered and transformed a batch at a time,
 /// so an MNIST epoch no longer waits mostly for its data;</item>
 /// <item>other datasets (photo folders) decode their samples in parallel.</item>
 /// </list>
-/// Each batch is freed when the loop moves on (or ends), so memory stays flat; keep a tensor longer by
-/// cloning it, or take a batch you own with <see cref="OneBatch"/>.
+/// Memory stays flat because a batch is freed as soon as the loop moves on to the next one. The batch a
+/// loop stops at (<c>trainloader.First()</c>, <c>break</c>) is not freed: it stays valid, and yours.
+/// To keep several batches of one pass, <c>clone()</c> them before the loop moves on.
 /// </summary>
-public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
+public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
 {
     readonly IEnumerable<long> order;
+    readonly bool shuffle;
 
     /// <summary>
-    /// A loader over <paramref name="dataset"/>. <paramref name="seed"/> defaults to <see cref="Course.Seed"/>;
+    /// A loader over <paramref name="dataset"/> that places its batches on <paramref name="device"/> (the CPU
+    /// unless given). A shuffled loader's orders come from <paramref name="seed"/>, or else from a seed drawn
+    /// from torch's global generator, so <c>torch.manual_seed</c> makes them repeat.
     /// <paramref name="workers"/> (threads decoding samples of datasets that are not in memory) defaults to the processor count;
     /// <paramref name="prefetch"/> defaults to on when the machine has more than two cores or the dataset says it pays.
     /// </summary>
     public DataLoader(torch.utils.data.Dataset dataset, int batchSize, bool shuffle = false, Device? device = null,
         int? seed = null, bool dropLast = false, int? workers = null, bool? prefetch = null)
     {
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize));
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"A batch needs at least one sample: give batchSize 1 or more (the lessons use 64), not {batchSize}.");
+        if (dataset.Count == 0)
+            throw new ArgumentException($"The dataset has no samples, so there is nothing to load: {dataset}.", nameof(dataset));
+        if (dropLast && dataset.Count < batchSize)
+            throw new ArgumentException($"With dropLast every batch must be full, but the dataset has only {dataset.Count} samples for batches of {batchSize}: use a smaller batchSize or dropLast: false.", nameof(dropLast));
         Dataset = dataset;
         BatchSize = batchSize;
         Device = device ?? CPU;
@@ -38,7 +49,8 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
         // hides the loading wait but can lengthen the epoch as a whole, unless making a batch is single-threaded
         // work (in-memory augmentation, as for CIFAR-10). With cores to spare it overlaps anyway.
         Prefetch = prefetch ?? (Environment.ProcessorCount > 2 || dataset is IBatchedDataset { PrefetchPays: true });
-        order = shuffle ? new ReshufflingSampler(dataset.Count, seed ?? Course.Seed) : LongRange(dataset.Count);
+        this.shuffle = shuffle;
+        order = shuffle ? new ReshufflingSampler(dataset.Count, seed ?? Seeds.Draw()) : LongRange(dataset.Count);
     }
 
     /// <summary>The dataset batched.</summary>
@@ -59,17 +71,49 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
     /// <summary>Whether the next batch is prepared on another thread while the caller uses the current one.</summary>
     public bool Prefetch { get; }
 
-    /// <summary>The number of batches per epoch.</summary>
+    /// <summary>The number of batches per epoch (PyTorch's <c>len(loader)</c>).</summary>
     public long Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
 
+    /// <summary>One line that describes the loader, shown when a notebook cell ends with it.</summary>
+    public override string ToString() =>
+        $"DataLoader: {Count:N0} batches of {BatchSize} ({(shuffle ? "reshuffled every epoch" : "in order")}{(DropLast ? ", last partial batch dropped" : "")}) on {Device.type.ToString().ToLowerInvariant()}, from {Dataset}";
+
     /// <summary>
-    /// One epoch of batches; each is disposed when the loop moves to the next or ends. With
-    /// <see cref="Prefetch"/>, the next batch is prepared on another thread while the caller works on the
-    /// current one, as PyTorch's workers do.
+    /// One epoch of batches. Each batch is freed when the loop asks for the next one; with <see cref="Prefetch"/>,
+    /// the next batch is prepared on another thread while the caller works on the current one, as PyTorch's workers do.
     /// </summary>
-    public IEnumerator<Dictionary<string, Tensor>> GetEnumerator()
+    public IEnumerator<(Tensor Data, Tensor Labels)> GetEnumerator()
     {
-        var indices = order.ToArray();
+        var chunks = Chunks(order.ToArray());
+        Task<(Tensor, Tensor)>? next = chunks.Count > 0 ? Start(chunks[0]) : null;
+        try
+        {
+            for (int i = 0; i < chunks.Count; i++)
+            {
+                var batch = Await(next!);
+                next = i + 1 < chunks.Count ? Start(chunks[i + 1]) : null;
+                yield return batch;
+                // Reached only when the caller asks for another batch: this one is done with. A loop that
+                // stops here (break, First()) keeps its batch.
+                Free(batch);
+            }
+        }
+        finally
+        {
+            // A loop left early still owns the batch being prepared, which nobody asked for: free it, and
+            // never let its failure replace what the caller's own loop body threw.
+            if (next is not null)
+            {
+                try { Free(next.GetAwaiter().GetResult()); }
+                catch (Exception) { }
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    List<long[]> Chunks(long[] indices)
+    {
         var chunks = new List<long[]>();
         for (long start = 0; start < indices.LongLength; start += BatchSize)
         {
@@ -77,54 +121,37 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
             if (DropLast && chunk.Length < BatchSize) break;
             chunks.Add(chunk);
         }
-
-        Task<Dictionary<string, Tensor>>? next = chunks.Count > 0 ? Start(chunks[0]) : null;
-        try
-        {
-            for (int i = 0; i < chunks.Count; i++)
-            {
-                var batch = next!.GetAwaiter().GetResult();
-                var following = i + 1 < chunks.Count ? chunks[i + 1] : null;
-                next = following is null ? null : Start(following);
-                try { yield return batch; }
-                finally { Free(batch); }
-            }
-        }
-        finally
-        {
-            // A loop left early still owns the batch being prepared.
-            if (next is not null) Free(next.GetAwaiter().GetResult());
-        }
+        return chunks;
     }
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    /// <summary>
-    /// The first batch of a new epoch, which the caller owns (PyTorch's <c>next(iter(loader))</c>, used to look
-    /// at a few images). A foreach loop's batches are freed as it goes; this one is not.
-    /// </summary>
-    public Dictionary<string, Tensor> OneBatch()
-    {
-        var chunk = order.Take(BatchSize).ToArray();
-        return Fetch(chunk);
-    }
-
-    Dictionary<string, Tensor> Fetch(long[] indices)
+    (Tensor, Tensor) Fetch(long[] indices)
     {
         using var scope = NewDisposeScope();
         var batch = Dataset is IBatchedDataset batched ? batched.GetBatch(indices) : Stack(indices);
-        var placed = new Dictionary<string, Tensor>(batch.Count);
-        foreach (var (key, tensor) in batch)
-            placed[key] = (tensor.device_type == Device.type && tensor.device_index == Device.index ? tensor : tensor.to(Device)).DetachFromDisposeScope();
-        return placed;
+        return (Place(batch["data"]), Place(batch["label"]));
     }
 
-    Task<Dictionary<string, Tensor>> Start(long[] chunk) =>
+    Tensor Place(Tensor tensor) =>
+        (tensor.device_type == Device.type && tensor.device_index == Device.index ? tensor : tensor.to(Device)).DetachFromDisposeScope();
+
+    Task<(Tensor, Tensor)> Start(long[] chunk) =>
         Prefetch ? Task.Run(() => Fetch(chunk)) : Task.FromResult(Fetch(chunk));
 
-    static void Free(Dictionary<string, Tensor> batch)
+    /// <summary>The batch, or the exception that making it threw, unwrapped from the task and the parallel loop.</summary>
+    static (Tensor, Tensor) Await(Task<(Tensor, Tensor)> task)
     {
-        foreach (var tensor in batch.Values) tensor.Dispose();
+        try { return task.GetAwaiter().GetResult(); }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    static void Free((Tensor Data, Tensor Labels) batch)
+    {
+        batch.Data.Dispose();
+        batch.Labels.Dispose();
     }
 
     Dictionary<string, Tensor> Stack(long[] indices)
@@ -140,7 +167,7 @@ public sealed class DataLoader : IEnumerable<Dictionary<string, Tensor>>
                 foreach (var tensor in item.Values) tensor.DetachFromDisposeScope();
                 items[i] = item;
             });
-            return items[0].Keys.ToDictionary(key => key, key => torch.stack(items.Select(item => item[key]), 0));
+            return items[0].Keys.ToDictionary(key => key, key => Batching.Stack(items.Select(item => item[key]).ToList(), i => $"sample {indices[i]}"));
         }
         finally
         {

@@ -30,6 +30,16 @@ public sealed record DatasetSource(bool IsStandIn, string Description)
         AtomicFile.Write(path, temporary => File.WriteAllText(temporary, $"{(isStandIn ? "stand-in" : "canonical")}\n{description}\n"));
     }
 
+    /// <summary>
+    /// Notes that <paramref name="dataset"/> is in use, for the lesson's result line: its name, with stand-ins
+    /// marked as such. Returns this source, so the factories can go on to describe it.
+    /// </summary>
+    public DatasetSource Used(string dataset)
+    {
+        Provenance.Record(IsStandIn ? $"{dataset} (OFFLINE STAND-IN)" : dataset);
+        return this;
+    }
+
     /// <summary>The line a notebook prints: stand-ins are announced in capitals so no one mistakes them for the real data.</summary>
     public string Describe(string dataset, string split, long count, string suffix, string unit = "samples") =>
         IsStandIn

@@ -17,9 +17,7 @@ namespace DeepLearningCourse.Data;
 /// var trainset = Datasets.MNIST(train: true, transform: transform);
 /// Console.WriteLine(trainset);
 /// var trainloader = new DataLoader(trainset, batchSize: 64, shuffle: true, device: device);
-/// foreach (var batch in trainloader) { var images = batch["data"]; var labels = batch["label"]; }
-/// // TorchSharp's torch.utils.data.DataLoader(trainset, 64, shuffle: true, device: device, seed: 7) gives the
-/// // same batches sample by sample; the course's DataLoader is faster and reshuffles every epoch.
+/// foreach (var (images, labels) in trainloader) { ... }
 /// </code>
 /// </example>
 public static class Datasets
@@ -66,7 +64,7 @@ public static class Datasets
     {
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), "The validation fraction must be between 0 and 1.");
-        var order = new ReshufflingSampler(dataset.Count, seed ?? Course.Seed).ToArray();
+        var order = new ReshufflingSampler(dataset.Count, seed ?? Seeds.Draw()).ToArray();
         var validationCount = (int)Math.Floor(validationFraction * dataset.Count);
         var name = dataset.ToString();
         return (new Subset(dataset, order[validationCount..], $"{name} → training part: {order.Length - validationCount:N0} samples"),
@@ -97,7 +95,7 @@ public static class Datasets
         CheckLabels(labelsPath, labels.Values, spec.Classes.Count);
 
         var keep = FastMode.Select(images.Count, train, fast);
-        var source = DatasetSource.Read(folder).Describe(spec.Name, train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, images.Count));
+        var source = DatasetSource.Read(folder).Used(spec.Name).Describe(spec.Name, train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, images.Count));
         return new InMemoryImageDataset(images.Values, labels.Values, 1, images.Dimensions[1], images.Dimensions[2], spec.Classes, source, transform, keep);
     }
 
@@ -122,7 +120,7 @@ public static class Datasets
         var labels = parts.SelectMany(p => p.Labels).ToArray();
 
         var keep = FastMode.Select(labels.Length, train, fast);
-        var source = DatasetSource.Read(folder).Describe("CIFAR-10", train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, labels.Length));
+        var source = DatasetSource.Read(folder).Used("CIFAR-10").Describe("CIFAR-10", train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, labels.Length));
         return new InMemoryImageDataset(images, labels, 3, Cifar10Binary.Side, Cifar10Binary.Side, classes, source, transform, keep);
     }
 
@@ -135,7 +133,7 @@ public static class Datasets
                 $"download {DatasetCatalog.NovelUrl} to {path} yourself");
         var text = CharacterCorpus.ReadText(path, fast ? FastMode.TextLimit : null);
         var suffix = fast && text.Length == FastMode.TextLimit ? $" [fast mode: first {FastMode.TextLimit:N0} characters]" : "";
-        var source = DatasetSource.Read(folder).Describe("Anna Karenina", "text", text.Length, suffix, unit: "characters");
+        var source = DatasetSource.Read(folder).Used("Anna Karenina").Describe("Anna Karenina", "text", text.Length, suffix, unit: "characters");
         return new CharacterCorpus(text, $"{source}; file {new FileInfo(path).Length:N0} bytes");
     }
 

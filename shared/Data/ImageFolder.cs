@@ -48,7 +48,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
         // Folder names say which limit applies when no factory said so: test/valid sets get the test limit.
         var isTrain = train ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) is not ("test" or "valid" or "val");
-        var keep = FastMode.Select(all.Count, isTrain, fast);
+        var keep = FastMode.SelectPhotos(all.Count, fast);
         samples = keep.Select(i => all[(int)i]).ToArray();
         Classes = classes;
         this.transform = transform;
@@ -56,7 +56,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
         var name = source ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
         var marker = File.Exists(Path.Combine(root, DatasetSource.FileName)) ? root : Path.GetDirectoryName(Path.GetFullPath(root))!;
-        Source = DatasetSource.Read(marker).Describe(name, isTrain ? "train" : "test", samples.Length, FastMode.Describe(samples.Length, all.Count))
+        Source = DatasetSource.Read(marker).Used(name).Describe(name, isTrain ? "train" : "test", samples.Length, FastMode.Describe(samples.Length, all.Count))
             + $"; classes: {string.Join(", ", classes)}";
     }
 
@@ -98,7 +98,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
             var images = transform is null ? decoded : decoded.Select(image => transform.call(image)).ToArray();
             return new()
             {
-                ["data"] = torch.stack(images, 0),
+                ["data"] = Batching.Stack(images, i => samples[indices[i]].Path),
                 ["label"] = torch.tensor(indices.Select(i => samples[i].Label).ToArray()),
             };
         }

@@ -11,8 +11,8 @@ namespace DeepLearningCourse.Data;
 /// <remarks>
 /// There is no <c>ToTensor</c>: the datasets already decode images to float tensors in [0,1]
 /// (<see cref="ImageFile"/>), which is what PyTorch's ToTensor produces. Each random transform draws from
-/// its own generator, seeded with its <c>seed</c> argument or else <see cref="Course.Seed"/> (set by
-/// <c>Course.ChooseDevice(seed)</c>), so augmentation repeats from run to run.
+/// its own generator, seeded with its <c>seed</c> argument or else from torch's global generator (set by
+/// <c>torch.manual_seed</c>), so augmentation repeats from run to run.
 /// </remarks>
 public static class Transforms
 {

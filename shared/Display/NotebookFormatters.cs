@@ -1,4 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using DeepLearningCourse.Training;
+using Microsoft.DotNet.Interactive;
 using TorchSharp;
 
 namespace DeepLearningCourse.Display;
@@ -10,7 +12,8 @@ public static class NotebookFormatters
 
     /// <summary>
     /// Registers the formatters once: <see cref="PngImage"/> as <c>image/png</c>, tensors as their
-    /// values in NumPy style (the default would only print their shape), and networks layer by layer.
+    /// values in NumPy style (the default would only print their shape), networks layer by layer, loaders and
+    /// training histories as their summaries.
     /// </summary>
     public static void Register()
     {
@@ -25,6 +28,18 @@ public static class NotebookFormatters
 
         Formatter.Register<torch.nn.Module>((module, writer) => writer.Write(ModuleSummary.Describe(module)), "text/plain");
         Formatter.SetPreferredMimeTypesFor(typeof(torch.nn.Module), "text/plain");
+
+        // A loader is enumerable: without this the notebook would iterate a whole epoch to show it.
+        Formatter.Register<Data.DataLoader>((loader, writer) => writer.Write(loader.ToString()), "text/plain");
+        Formatter.SetPreferredMimeTypesFor(typeof(Data.DataLoader), "text/plain");
+
+        // Trainer.Fit already showed the table in this cell's output; a cell ending with the history shows it once.
+        Formatter.Register<TrainingHistory>((history, writer) =>
+        {
+            if (history.ShownBy is null || !ReferenceEquals(history.ShownBy, KernelInvocationContext.Current?.Command))
+                writer.Write(history.ToString());
+        }, "text/plain");
+        Formatter.SetPreferredMimeTypesFor(typeof(TrainingHistory), "text/plain");
     }
 
     /// <summary>A tensor's values followed by its shape, dtype and device, as a learner wants to see it.</summary>

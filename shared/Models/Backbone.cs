@@ -118,9 +118,11 @@ public sealed class Backbone : IDisposable
             throw new ArgumentException($"'{name}' is not one of the course's networks ({string.Join(", ", CourseNetworks)}).", nameof(name));
         folder ??= WeightFiles.Folder;
         var weights = FindWeights(name, folder);
-        return weights is null
+        var backbone = weights is null
             ? LoadOffline(folder, $"offline stand-in: no {name} weights in {folder} (put torchvision's {name} .pth or .safetensors file there to use the course's network)")
             : LoadPyTorch(name, weights);
+        Provenance.Record(backbone.IsOffline ? $"offline ResNet-18 standing in for {name}" : $"pretrained {name}");
+        return backbone;
     }
 
     /// <summary>The offline ResNet-18 (ML.NET's ImageNet featurizer) from <paramref name="folder"/>, fetched by tools/fetch-weights.</summary>

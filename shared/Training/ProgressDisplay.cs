@@ -6,9 +6,9 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace DeepLearningCourse.Training;
 
 /// <summary>
-/// Shows training progress as ONE notebook output that updates in place (in VS Code, at most twice
-/// a second). Headless runners (dotnet-repl) record every update as a separate output, so there the
-/// final table is shown once, at the end. Outside a notebook, or with an explicit log, each finished
+/// Shows a training run as ONE notebook output that updates in place (in VS Code, at most twice a second)
+/// and ends as the history's table. Headless runners (dotnet-repl) record every update as a separate output,
+/// so there the table is shown once, at the end. Outside a notebook, or with an explicit log, each finished
 /// epoch is one line of text.
 /// </summary>
 sealed class ProgressDisplay
@@ -19,40 +19,46 @@ sealed class ProgressDisplay
 
     readonly Style style;
     readonly TextWriter writer;
+    readonly TrainingHistory history;
     readonly Stopwatch sinceRefresh = Stopwatch.StartNew();
     DisplayedValue? shown;
-    bool headerWritten;
+    int epochsWritten;
 
-    public ProgressDisplay(TextWriter? log)
+    public ProgressDisplay(TextWriter? log, TrainingHistory history)
     {
         writer = log ?? Console.Out;
+        this.history = history;
         style = log is not null || KernelInvocationContext.Current is null ? Style.Lines
             : Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl" ? Style.Once
             : Style.Live;
     }
 
     /// <summary>During an epoch: the table so far plus the batch in progress.</summary>
-    public void Show(string text)
+    public void Show(string current)
     {
-        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(text);
+        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current));
     }
 
     /// <summary>After an epoch: the table including it.</summary>
-    public void EndEpoch(string table)
+    public void EndEpoch()
     {
-        if (style == Style.Live) Update(table);
+        if (style == Style.Live) Update(history.Describe(null));
         if (style != Style.Lines) return;
-        var rows = table.Split('\n');
-        if (!headerWritten) writer.WriteLine(rows[0]);
-        headerWritten = true;
-        writer.WriteLine(rows[^1]);
+        var rows = history.Describe(null).Split('\n');
+        if (epochsWritten++ == 0) writer.WriteLine(rows[0]);
+        writer.WriteLine(rows[history.Epochs.Count]);
     }
 
     /// <summary>After training: the whole table, with which weights were kept.</summary>
-    public void Finish(string table)
+    public void Finish()
     {
-        if (style != Style.Lines) Update(table);
-        else if (table.Split('\n')[^1] is var last && last.StartsWith("Kept")) writer.WriteLine(last);
+        if (style != Style.Lines)
+        {
+            Update(history.Describe(null));
+            // The cell may end with the history itself: its formatter then shows nothing a second time.
+            history.ShownBy = KernelInvocationContext.Current?.Command;
+        }
+        else if (history.RestoredEpoch is not null) writer.WriteLine(history.Describe(null).Split('\n')[^1]);
     }
 
     void Update(string text)

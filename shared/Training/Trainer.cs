@@ -6,14 +6,14 @@ using static TorchSharp.torch;
 namespace DeepLearningCourse.Training;
 
 /// <summary>
-/// The training loop for lessons that are not about writing one (Parts 3 and 5 write it by hand
-/// first). One call trains for some epochs, validates after each, reports progress in a single
-/// updating output, and can keep the weights of the epoch with the best validation loss.
+/// The training loop that Section 2 Part 4 has the learner write, as one call, for lessons that are about
+/// something else. For each batch: inputs and labels to the device, zero the gradients, forward pass, loss,
+/// backward pass, optimiser step. After each epoch it validates (when given a loader), shows progress in a
+/// single updating output, and can keep the weights of the epoch with the best validation loss.
 /// </summary>
 /// <remarks>
-/// Batches are the dictionaries the course's loaders (and TorchSharp's DataLoader) produce:
-/// "data" is the model's input and "label" its target. Accuracy is measured when the model
-/// outputs one score per class ([N, C]) and the labels are class indices.
+/// Batches are the (inputs, labels) pairs the course's <see cref="Data.DataLoader"/> yields. Accuracy is measured
+/// when the model outputs one score per class ([N, C]) and the labels are class indices.
 /// </remarks>
 public sealed class Trainer
 {
@@ -22,35 +22,55 @@ public sealed class Trainer
     readonly optim.Optimizer optimizer;
     readonly Device device;
 
-    public Trainer(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> criterion, optim.Optimizer optimizer, Device? device = null)
+    /// <summary>
+    /// A trainer for <paramref name="model"/>, which must already be on <paramref name="device"/> (batches are moved
+    /// there). Refuses a model or an optimizer with nothing to train, which would otherwise "train" silently.
+    /// </summary>
+    public Trainer(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> criterion, optim.Optimizer optimizer, Device device)
     {
+        var trainable = model.parameters().Where(p => p.requires_grad).ToList();
+        if (trainable.Count == 0)
+            throw new ArgumentException(
+                $"The model {model.GetName()} has no trainable parameters, so training could not change it. Either its layers were never " +
+                "registered (a Module class must call RegisterComponents() at the end of its constructor) or every parameter is frozen.", nameof(model));
+        var optimized = optimizer.parameters().Select(p => p.Handle).ToHashSet();
+        if (optimized.Count == 0)
+            throw new ArgumentException("The optimizer was given no parameters to update: create it with model.parameters().", nameof(optimizer));
+        if (!trainable.Any(p => optimized.Contains(p.Handle)))
+            throw new ArgumentException(
+                "The optimizer updates none of the model's trainable parameters: create it from this model's parameters(), " +
+                "after moving the model to its device (to(device) replaces them).", nameof(optimizer));
         this.model = model;
         this.criterion = criterion;
         this.optimizer = optimizer;
-        this.device = device ?? Course.Device;
+        this.device = device;
     }
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs over <paramref name="trainloader"/>, evaluating on
     /// <paramref name="validloader"/> after each epoch when given. With <paramref name="keepBest"/> the
-    /// model ends with the weights of the epoch whose validation loss was lowest.
+    /// model ends with the weights of the epoch whose validation loss was lowest. Stops with a
+    /// <see cref="TrainingDivergedException"/> as soon as the training loss is not a finite number.
     /// </summary>
-    public TrainingHistory Fit(IEnumerable<Dictionary<string, Tensor>> trainloader, int epochs, IEnumerable<Dictionary<string, Tensor>>? validloader = null, bool keepBest = false, TextWriter? log = null)
+    public TrainingHistory Fit(IEnumerable<(Tensor Data, Tensor Labels)> trainloader, int epochs,
+        IEnumerable<(Tensor Data, Tensor Labels)>? validloader = null, bool keepBest = false, TextWriter? log = null)
     {
+        if (epochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"Training needs at least one epoch; got {epochs}.");
         if (keepBest && validloader is null)
-            throw new ArgumentException("Keeping the best weights needs a validation loader.", nameof(keepBest));
+            throw new ArgumentException("Keeping the best weights needs a validation loader: pass validloader too.", nameof(keepBest));
 
-        var history = new TrainingHistory();
-        var progress = new ProgressDisplay(log);
+        var history = new TrainingHistory(epochs);
+        var progress = new ProgressDisplay(log, history);
         Dictionary<string, Tensor>? best = null;
         try
         {
             for (int epoch = 1; epoch <= epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
-                var train = RunEpoch(trainloader, training: true, (batch, of, loss) =>
-                    progress.Show(history.Describe(epochs, $"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss:F4}")));
-                var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, training: false, (_, _, _) => { });
+                var train = RunEpoch(trainloader, epoch, (batch, of, loss) =>
+                    progress.Show($"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss:F4}"));
+                var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, epoch: null, (_, _, _) => { });
                 history.Add(new EpochResult(epoch, train.Loss, train.Accuracy, valid?.Loss, valid?.Accuracy, clock.Elapsed));
 
                 if (keepBest && history.BestEpoch == epoch)
@@ -58,7 +78,7 @@ public sealed class Trainer
                     DisposeAll(best);
                     best = Snapshot();
                 }
-                progress.EndEpoch(history.Describe(epochs, null));
+                progress.EndEpoch();
             }
 
             if (best is not null)
@@ -67,7 +87,7 @@ public sealed class Trainer
                     model.load_state_dict(best);
                 history.RestoredEpoch = history.BestEpoch;
             }
-            progress.Finish(history.Describe(epochs, null));
+            progress.Finish();
             return history;
         }
         finally
@@ -76,25 +96,27 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Average loss (and accuracy, where it applies) of the model over a loader, without training.</summary>
-    public Measured Evaluate(IEnumerable<Dictionary<string, Tensor>> loader) => RunEpoch(loader, training: false, (_, _, _) => { });
+    /// <summary>Average loss (and accuracy, where it applies) of the model over a loader, in evaluation mode and without gradients.</summary>
+    public Measured Evaluate(IEnumerable<(Tensor Data, Tensor Labels)> loader) => RunEpoch(loader, epoch: null, (_, _, _) => { });
 
-    Measured RunEpoch(IEnumerable<Dictionary<string, Tensor>> loader, bool training, Action<int, long?, double> onBatch)
+    /// <summary>One pass over <paramref name="loader"/>: training when <paramref name="epoch"/> is given, evaluation otherwise.</summary>
+    Measured RunEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader, int? epoch, Action<int, long?, double> onBatch)
     {
+        var training = epoch is not null;
         model.train(training);
         double lossSum = 0;
         long seen = 0, correct = 0;
         bool classifying = true;
         int batchIndex = 0;
-        var batches = BatchCount(loader);
+        var batches = (loader as Data.DataLoader)?.Count;
 
         using var gradients = training ? null : no_grad();
-        foreach (var batch in loader)
+        foreach (var (data, labels) in loader)
         {
             // Everything the step creates is freed at the end of the step, so memory stays flat.
             using var scope = NewDisposeScope();
-            var input = batch["data"].to(device);
-            var target = batch["label"].to(device);
+            var input = data.to(device);
+            var target = labels.to(device);
 
             var output = model.call(input);
             var loss = criterion.call(output, target);
@@ -105,25 +127,21 @@ public sealed class Trainer
                 optimizer.step();
             }
 
+            batchIndex++;
+            var value = loss.item<float>();
+            if (training && !float.IsFinite(value))
+                throw new TrainingDivergedException(value, epoch!.Value, batchIndex);
             var n = input.shape[0];
-            lossSum += loss.item<float>() * n;
+            lossSum += value * n;
             seen += n;
             classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
             if (classifying)
                 correct += output.argmax(1).eq(target).sum().item<long>();
-            onBatch(++batchIndex, batches, lossSum / seen);
+            onBatch(batchIndex, batches, lossSum / seen);
         }
-        if (seen == 0) throw new InvalidOperationException("The data loader produced no batches.");
+        if (seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
         return new Measured(lossSum / seen, classifying ? (double)correct / seen : null);
     }
-
-    /// <summary>Batches per epoch, for the progress line, when the loader knows it without iterating.</summary>
-    static long? BatchCount(IEnumerable<Dictionary<string, Tensor>> loader) => loader switch
-    {
-        Data.DataLoader course => course.Count,
-        DataLoader torchSharp => torchSharp.Count,
-        _ => null,
-    };
 
     Dictionary<string, Tensor> Snapshot()
     {
@@ -142,3 +160,18 @@ public sealed class Trainer
 
 /// <summary>A loss averaged over samples, and the share classified correctly where that applies.</summary>
 public readonly record struct Measured(double Loss, double? Accuracy);
+
+/// <summary>The loss stopped being a number: training cannot recover from here, so it stops and says where.</summary>
+public sealed class TrainingDivergedException(float loss, int epoch, int batch) : Exception(
+    $"The training loss became {loss} in epoch {epoch}, batch {batch}, so the weights can no longer be trusted. Usual causes: a learning rate too high for this model (try ten times smaller), "
+    + "inputs that contain NaN or infinite values, or a loss given probabilities where it expects log-probabilities.")
+{
+    /// <summary>The non-finite loss value.</summary>
+    public float Loss { get; } = loss;
+
+    /// <summary>The epoch (1-based) in which it happened.</summary>
+    public int Epoch { get; } = epoch;
+
+    /// <summary>The batch (1-based) of that epoch.</summary>
+    public int Batch { get; } = batch;
+}

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using DeepLearningCourse.Display;
 
@@ -7,29 +6,49 @@ namespace DeepLearningCourse.Training;
 /// <summary>What one epoch measured.</summary>
 public sealed record EpochResult(int Epoch, double TrainLoss, double? TrainAccuracy, double? ValidLoss, double? ValidAccuracy, TimeSpan Duration);
 
-/// <summary>Every epoch of a <see cref="Trainer.Fit"/> call, with the chart and table lessons show.</summary>
+/// <summary>
+/// Every epoch of a <see cref="Trainer.Fit"/> call. A notebook cell that ends with it shows its table; it also
+/// draws the loss and accuracy curves.
+/// </summary>
 public sealed class TrainingHistory
 {
     readonly List<EpochResult> epochs = [];
 
+    internal TrainingHistory(int plannedEpochs) => PlannedEpochs = plannedEpochs;
+
+    /// <summary>The epochs finished so far, in order.</summary>
     public IReadOnlyList<EpochResult> Epochs => epochs;
 
-    /// <summary>The epoch with the lowest validation loss (the last epoch when there was no validation).</summary>
+    /// <summary>How many epochs the training was asked to run.</summary>
+    public int PlannedEpochs { get; }
+
+    /// <summary>
+    /// The epoch with the lowest validation loss (the last epoch when there was no validation). A validation
+    /// loss that is NaN or infinite is never the best: 0 when no epoch had a finite one.
+    /// </summary>
     public int BestEpoch { get; private set; }
 
     /// <summary>The epoch whose weights the model holds after training, when the best ones were kept.</summary>
     public int? RestoredEpoch { get; internal set; }
 
+    /// <summary>The last epoch.</summary>
     public EpochResult Last => epochs[^1];
 
-    public EpochResult Best => epochs[BestEpoch - 1];
+    /// <summary>The epoch named by <see cref="BestEpoch"/>, if any.</summary>
+    public EpochResult? Best => BestEpoch == 0 ? null : epochs[BestEpoch - 1];
 
+    /// <summary>Time spent in all epochs together.</summary>
     public TimeSpan Duration => TimeSpan.FromTicks(epochs.Sum(e => e.Duration.Ticks));
+
+    /// <summary>The notebook command whose output already shows this history's table (so returning it adds nothing).</summary>
+    internal object? ShownBy { get; set; }
 
     internal void Add(EpochResult result)
     {
         epochs.Add(result);
-        if (BestEpoch == 0 || result.ValidLoss is null || result.ValidLoss < Best.ValidLoss)
+        if (result.ValidLoss is not { } loss)
+            BestEpoch = result.Epoch;
+        else if (double.IsFinite(loss) && (Best is null || loss < Best.ValidLoss))
             BestEpoch = result.Epoch;
     }
 
@@ -42,8 +61,19 @@ public sealed class TrainingHistory
         return Charts.Line(title, "epoch", "loss", [.. series]);
     }
 
+    /// <summary>Training (and validation) accuracy per epoch as a line chart; only for classifiers.</summary>
+    public PngImage AccuracyCurve(string title = "Accuracy per epoch")
+    {
+        if (epochs.Any(e => e.TrainAccuracy is null))
+            throw new InvalidOperationException("This training measured no accuracy: the model's outputs are not one score per class with class-index labels.");
+        var series = new List<(string, IReadOnlyList<double>)> { ("training accuracy", epochs.Select(e => e.TrainAccuracy!.Value).ToList()) };
+        if (epochs.All(e => e.ValidAccuracy is not null))
+            series.Add(("validation accuracy", epochs.Select(e => e.ValidAccuracy!.Value).ToList()));
+        return Charts.Line(title, "epoch", "accuracy", [.. series]);
+    }
+
     /// <summary>A table of the epochs so far, optionally followed by a line about the epoch in progress.</summary>
-    public string Describe(int totalEpochs, string? current)
+    internal string Describe(string? current)
     {
         var text = new StringBuilder();
         var validating = epochs.Any(e => e.ValidLoss is not null);
@@ -64,10 +94,11 @@ public sealed class TrainingHistory
             text.AppendLine();
         }
         if (current is not null) text.AppendLine(current);
-        else if (epochs.Count == totalEpochs && RestoredEpoch is { } restored)
+        else if (RestoredEpoch is { } restored)
             text.AppendLine(Formats.Number, $"Kept the weights of epoch {restored} (lowest validation loss).");
         return text.ToString().TrimEnd();
     }
 
-    public override string ToString() => Describe(epochs.Count, null);
+    /// <summary>The table of epochs.</summary>
+    public override string ToString() => Describe(null);
 }

@@ -1,0 +1,27 @@
+namespace DeepLearningCourse;
+
+/// <summary>
+/// Which datasets and pretrained weights this process used, in the order it first used them, so a lesson's
+/// result line can say what it was measured on (and whether that was an offline stand-in) without the
+/// lesson having to pass it along.
+/// </summary>
+static class Provenance
+{
+    static readonly List<string> used = [];
+
+    /// <summary>Notes a dataset or a set of weights; the same thing twice is noted once.</summary>
+    public static void Record(string what)
+    {
+        lock (used)
+            if (!used.Contains(what)) used.Add(what);
+    }
+
+    /// <summary>Everything noted so far, or "no dataset".</summary>
+    public static string Summary
+    {
+        get
+        {
+            lock (used) return used.Count == 0 ? "no dataset" : string.Join(", ", used);
+        }
+    }
+}
