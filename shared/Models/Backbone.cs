@@ -13,6 +13,7 @@ namespace DeepLearningCourse.Models;
 /// <code>
 /// var backbone = Backbone.Load("densenet121");
 /// Console.WriteLine(backbone.Description);
+/// foreach (var param in backbone.Features.parameters()) param.requires_grad = false;
 /// var classifier = Sequential(("fc1", Linear(backbone.OutputWidth, 256)), ("relu", ReLU()), ("drop", Dropout(0.2)), ("fc2", Linear(256, 2)), ("output", LogSoftmax(1)));
 /// var model = Sequential(("features", backbone.Features), ("classifier", classifier)).to(device);
 /// var optimizer = optim.Adam(classifier.parameters(), lr: 0.003);
@@ -35,7 +36,7 @@ public sealed class Backbone : IDisposable
         Name = name;
         Description = description;
         this.network = (IFeatureNetwork)network;
-        Features = new FrozenFeatures(network);
+        Features = new PretrainedFeatures(network);
         OutputWidth = outputWidth;
         Normalize = normalize;
         StyleLayers = styleLayers;
@@ -53,7 +54,8 @@ public sealed class Backbone : IDisposable
 
     /// <summary>
     /// Images [N, 3, H, W], normalised by <see cref="Normalize"/>, to features [N, <see cref="OutputWidth"/>].
-    /// Frozen: no gradients, and always in evaluation mode.
+    /// Always in evaluation mode (batch norm keeps ImageNet's statistics); its parameters require gradients until
+    /// the lesson freezes them, as transfer learning and style transfer do.
     /// </summary>
     public nn.Module<Tensor, Tensor> Features { get; }
 

@@ -54,7 +54,7 @@ public class OfflineBackboneTests
     }
 
     [Fact]
-    public void Stage_outputs_have_resnet_shapes_and_the_features_stay_frozen()
+    public void Stage_outputs_have_resnet_shapes_and_gradients_reach_the_image_through_frozen_weights()
     {
         using var backbone = Backbone.LoadOffline(OfflineWeights.Folder);
         Assert.Equal(Backbone.OfflineName, backbone.Name);
@@ -62,6 +62,10 @@ public class OfflineBackboneTests
         Assert.Equal(512, backbone.OutputWidth);
         Assert.Equal(["conv1", "layer1", "layer2", "layer3", "layer4"], backbone.StyleLayers);
         Assert.Equal("layer3", backbone.ContentLayer);
+
+        // Freezing is the lesson's step, as in the course: the backbone's parameters start trainable.
+        Assert.All(backbone.Features.parameters(), p => Assert.True(p.requires_grad));
+        foreach (var parameter in backbone.Features.parameters()) parameter.requires_grad = false;
 
         using var scope = NewDisposeScope();
         var image = backbone.Normalize.call(rand(1, 3, 224, 224)).requires_grad_();
