@@ -18,7 +18,8 @@ public sealed class OwnNotebookTests : IDisposable
     readonly string output = Directory.CreateTempSubdirectory("own-notebook-output-").FullName;
 
     const string UseTheCourse = """
-        var device = Course.ChooseDevice(1);
+        var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        Console.WriteLine($"Device: {device}");
         Console.WriteLine(torch.ones(2, 3).sum().item<float>());
         Console.WriteLine(Course.DataRoot);
         """;
