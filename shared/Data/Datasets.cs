@@ -60,13 +60,14 @@ public static class Datasets
     /// <summary>
     /// Splits <paramref name="dataset"/> at random into a training part and a validation part holding
     /// <paramref name="validationFraction"/> of the samples (the course's SubsetRandomSampler split).
-    /// The same seed gives the same split.
+    /// The same seed gives the same split; without one, the seed is drawn from torch's global
+    /// generator, so <c>torch.manual_seed</c> decides it. Both parts keep the dataset's <c>Classes</c>.
     /// </summary>
     public static (Subset Train, Subset Validation) RandomSplit(torch.utils.data.Dataset dataset, double validationFraction = 0.2, int? seed = null)
     {
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), "The validation fraction must be between 0 and 1.");
-        var order = new ReshufflingSampler(dataset.Count, seed ?? Course.Seed).ToArray();
+        var order = new ReshufflingSampler(dataset.Count, seed ?? Seeds.FromGlobalGenerator()).ToArray();
         var validationCount = (int)Math.Floor(validationFraction * dataset.Count);
         var name = dataset.ToString();
         return (new Subset(dataset, order[validationCount..], $"{name} → training part: {order.Length - validationCount:N0} samples"),

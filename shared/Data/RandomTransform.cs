@@ -4,14 +4,15 @@ using static TorchSharp.torch;
 namespace DeepLearningCourse.Data;
 
 /// <summary>
-/// A transform that draws random numbers from its own generator, seeded from <see cref="Course.Seed"/>
-/// unless given a seed. Augmentation then repeats from run to run even though the
+/// A transform that draws random numbers from its own generator, seeded from torch's global generator
+/// (so <c>torch.manual_seed</c> governs it) unless given a seed. Augmentation then repeats from run
+/// to run even though the
 /// <see cref="DataLoader"/> prepares batches on another thread while the model draws from torch's
 /// global generator (dropout, initialisation).
 /// </summary>
 abstract class RandomTransform(int? seed, int salt) : torchvision.ITransform, IDisposable
 {
-    readonly torch.Generator generator = new((ulong)(uint)((seed ?? Course.Seed) * 7919 + salt));
+    readonly torch.Generator generator = new((ulong)(uint)((seed ?? Seeds.FromGlobalGenerator()) * 7919 + salt));
 
     public abstract Tensor call(Tensor input);
 
