@@ -17,7 +17,7 @@ static class Batching
         {
             if (!samples[i].shape.SequenceEqual(samples[0].shape))
                 throw new InvalidOperationException(
-                    $"Samples of different sizes cannot be stacked into one batch: {describe(0)} is [{string.Join(", ", samples[0].shape)}] but {describe(i)} is [{string.Join(", ", samples[i].shape)}]. " +
+                    $"Samples of different sizes cannot be stacked into one batch: {describe(0)} is {samples[0].Shape()} but {describe(i)} is {samples[i].Shape()}. " +
                     "Give the dataset a transform that makes every image the same size, e.g. Transforms.Resize(255) then Transforms.CenterCrop(224).");
         }
         return torch.stack(samples, 0);

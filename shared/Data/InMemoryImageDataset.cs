@@ -100,7 +100,7 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
     {
         get
         {
-            if (prepared is not null || transform is not (null or NormalizeChannels)) return prepared;
+            if (prepared is not null || transform is not (null or Normalization)) return prepared;
             lock (images)
             {
                 if (prepared is null)

@@ -16,6 +16,15 @@ public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, str
     /// <summary>The viewed dataset's indices, in this subset's order.</summary>
     public IReadOnlyList<long> Indices { get; } = indices;
 
+    /// <summary>The viewed dataset's class names, or null when it has none.</summary>
+    public IReadOnlyList<string>? Classes => Dataset switch
+    {
+        InMemoryImageDataset images => images.Classes,
+        ImageFolder folder => folder.Classes,
+        Subset subset => subset.Classes,
+        _ => null,
+    };
+
     /// <summary>One line saying which data this is.</summary>
     public string Source { get; } = source;
 

@@ -11,8 +11,8 @@ namespace DeepLearningCourse.Data;
 /// <remarks>
 /// There is no <c>ToTensor</c>: the datasets already decode images to float tensors in [0,1]
 /// (<see cref="ImageFile"/>), which is what PyTorch's ToTensor produces. Each random transform draws from
-/// its own generator, seeded with its <c>seed</c> argument or else from torch's global generator (set by
-/// <c>torch.manual_seed</c>), so augmentation repeats from run to run.
+/// its own generator, seeded with its <c>seed</c> argument or else from torch's global generator (so
+/// <c>torch.manual_seed</c> governs it), so augmentation repeats from run to run.
 /// </remarks>
 public static class Transforms
 {
@@ -20,8 +20,12 @@ public static class Transforms
     public static torchvision.ITransform Compose(params torchvision.ITransform[] transforms) =>
         torchvision.transforms.Compose(transforms);
 
-    /// <summary>(x − mean) / std per channel; one value per channel (1 for grayscale, 3 for colour).</summary>
-    public static torchvision.ITransform Normalize(double[] mean, double[] std) => new NormalizeChannels(mean, std);
+    /// <summary>
+    /// (x − mean) / std per channel; one value per channel (1 for grayscale, 3 for colour). Give the
+    /// result to <see cref="Display.Images"/> or <see cref="Display.Charts.ViewClassify"/> to show
+    /// normalised images as they were, or undo it yourself with <see cref="Normalization.Inverse"/>.
+    /// </summary>
+    public static Normalization Normalize(double[] mean, double[] std) => new(mean, std);
 
     /// <summary>
     /// Resizes so the shorter side is <paramref name="size"/>, keeping the aspect ratio (PyTorch's

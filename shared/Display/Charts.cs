@@ -1,3 +1,4 @@
+using DeepLearningCourse.Data;
 using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
@@ -10,32 +11,32 @@ namespace DeepLearningCourse.Display;
 /// <summary>
 /// Static charts drawn by OxyPlot (SkiaSharp renderer) and returned as PNG, so they show up in
 /// VS Code, on GitHub and offline alike. XPlot.Plotly charts need a script from a CDN instead.
+/// Values come as lists of numbers or as tensors (any device, any float type, one value per point).
 /// </summary>
 public static class Charts
 {
-    /// <summary>One or more named lines over a shared x axis, e.g. training and validation loss per epoch (numbered from 1).</summary>
+    /// <summary>
+    /// One or more named lines over a counted x axis (1, 2, 3, …) with whole-number ticks, e.g.
+    /// training and validation loss per epoch.
+    /// </summary>
     public static PngImage Line(string title, string xLabel, string yLabel,
         params (string Name, IReadOnlyList<double> Values)[] series) =>
-        Line(title, xLabel, yLabel, Enumerable.Range(1, series.Max(s => s.Values.Count)).Select(i => (double)i).ToList(), series);
+        Render(LineModel(title, xLabel, yLabel, null, series), LineWidth, LineHeight);
+
+    /// <inheritdoc cref="Line(string, string, string, ValueTuple{string, IReadOnlyList{double}}[])"/>
+    public static PngImage Line(string title, string xLabel, string yLabel,
+        params (string Name, torch.Tensor Values)[] series) =>
+        Render(LineModel(title, xLabel, yLabel, null, Values(series)), LineWidth, LineHeight);
 
     /// <summary>One or more named lines over the given <paramref name="x"/> values, e.g. a function plotted over an interval.</summary>
     public static PngImage Line(string title, string xLabel, string yLabel, IReadOnlyList<double> x,
-        params (string Name, IReadOnlyList<double> Values)[] series)
-    {
-        var model = NewModel(title);
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xLabel, MajorGridlineStyle = LineStyle.Dot });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
-        foreach (var (name, values) in series)
-        {
-            if (values.Count > x.Count)
-                throw new ArgumentException($"Series '{name}' has {values.Count} values but there are only {x.Count} x values.", nameof(series));
-            var line = new LineSeries { Title = name, MarkerType = values.Count <= 50 ? MarkerType.Circle : MarkerType.None, MarkerSize = 3 };
-            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(x[i], values[i]));
-            model.Series.Add(line);
-        }
-        if (series.Length > 1) model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopLeft });
-        return Render(model, 640, 400);
-    }
+        params (string Name, IReadOnlyList<double> Values)[] series) =>
+        Render(LineModel(title, xLabel, yLabel, x, series), LineWidth, LineHeight);
+
+    /// <inheritdoc cref="Line(string, string, string, IReadOnlyList{double}, ValueTuple{string, IReadOnlyList{double}}[])"/>
+    public static PngImage Line(string title, string xLabel, string yLabel, torch.Tensor x,
+        params (string Name, torch.Tensor Values)[] series) =>
+        Render(LineModel(title, xLabel, yLabel, Values(x, "x"), Values(series)), LineWidth, LineHeight);
 
     /// <summary>A horizontal bar per category, e.g. the probability of each class.</summary>
     public static PngImage Bars(string title, IReadOnlyList<string> categories, IReadOnlyList<double> values,
@@ -52,19 +53,72 @@ public static class Charts
         return Render(model, width, height);
     }
 
+    /// <inheritdoc cref="Bars(string, IReadOnlyList{string}, IReadOnlyList{double}, double?, int, int)"/>
+    public static PngImage Bars(string title, IReadOnlyList<string> categories, torch.Tensor values,
+        double? maximum = null, int width = 420, int height = 360) =>
+        Bars(title, categories, (IReadOnlyList<double>)Values(values, nameof(values)), maximum, width, height);
+
     /// <summary>
     /// The course's <c>view_classify</c>: an image beside a bar chart of the probability the network
-    /// gives each class. <paramref name="probabilities"/> holds one row or a flat vector of class probabilities.
+    /// gives each class. <paramref name="probabilities"/> holds one row or a flat vector of class
+    /// probabilities; give the <paramref name="normalize"/> transform the image went through to show it as it was.
     /// </summary>
     public static PngImage ViewClassify(torch.Tensor image, torch.Tensor probabilities, IReadOnlyList<string> classNames,
-        double[]? mean = null, double[]? std = null)
+        IInvertibleTransform? normalize = null)
     {
-        var p = probabilities.detach().to(torch.CPU).to_type(torch.ScalarType.Float64).flatten().data<double>().ToArray();
+        var p = Values(probabilities, nameof(probabilities));
         if (p.Length != classNames.Count)
             throw new ArgumentException($"{p.Length} probabilities but {classNames.Count} class names.", nameof(classNames));
-        var picture = Images.Show(image, mean, std);
-        var chart = Bars("Class probability", classNames, p, maximum: 1.1, height: Math.Max(picture.Height, 300));
+        var picture = Images.Show(image, normalize);
+        var chart = Bars("Class probability", classNames, (IReadOnlyList<double>)p, maximum: 1.1, height: Math.Max(picture.Height, 300));
         return Images.Beside(picture, chart);
+    }
+
+    /// <summary>The numbers in <paramref name="values"/>, which must hold one value per point (a vector, or a row or column).</summary>
+    static double[] Values(torch.Tensor values, string name)
+    {
+        if (values.shape.Count(d => d > 1) > 1)
+            throw new ArgumentException($"'{name}' has shape {values.Shape()}; a chart needs one value per point, e.g. shape [N].", name);
+        using var scope = torch.NewDisposeScope();
+        return values.detach().cpu().to_type(torch.ScalarType.Float64).flatten().data<double>().ToArray();
+    }
+
+    static (string Name, IReadOnlyList<double> Values)[] Values((string Name, torch.Tensor Values)[] series) =>
+        series.Select(s => (s.Name, (IReadOnlyList<double>)Values(s.Values, s.Name))).ToArray();
+
+    /// <summary>Line charts leave room on the right for the legend and still fit a notebook's width.</summary>
+    internal const int LineWidth = 720, LineHeight = 400;
+
+    /// <summary>The line chart before rendering; a null <paramref name="x"/> counts 1, 2, 3, … with whole-number ticks.</summary>
+    internal static PlotModel LineModel(string title, string xLabel, string yLabel, IReadOnlyList<double>? x,
+        (string Name, IReadOnlyList<double> Values)[] series)
+    {
+        if (series.Length == 0) throw new ArgumentException("A line chart needs at least one series.", nameof(series));
+        var counted = x is null;
+        x ??= Enumerable.Range(1, series.Max(s => s.Values.Count)).Select(i => (double)i).ToList();
+        var model = NewModel(title);
+        var xAxis = new LinearAxis { Position = AxisPosition.Bottom, Title = xLabel, MajorGridlineStyle = LineStyle.Dot };
+        if (counted)
+        {
+            // Epoch 1.5 does not exist: ticks only on whole numbers.
+            xAxis.MinimumMajorStep = 1;
+            xAxis.MinimumMinorStep = 1;
+            xAxis.StringFormat = "0";
+        }
+        model.Axes.Add(xAxis);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
+        foreach (var (name, values) in series)
+        {
+            if (values.Count > x.Count)
+                throw new ArgumentException($"Series '{name}' has {values.Count} values but there are only {x.Count} x values.", nameof(series));
+            var line = new LineSeries { Title = name, MarkerType = values.Count <= 50 ? MarkerType.Circle : MarkerType.None, MarkerSize = 3 };
+            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(x[i], values[i]));
+            model.Series.Add(line);
+        }
+        // Outside the plot area, a legend never covers a line.
+        if (series.Length > 1)
+            model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
+        return model;
     }
 
     static PlotModel NewModel(string title) => new()
@@ -76,7 +130,7 @@ public static class Charts
         PlotAreaBorderColor = OxyColors.Gray,
     };
 
-    static PngImage Render(PlotModel model, int width, int height)
+    internal static PngImage Render(PlotModel model, int width, int height)
     {
         using var stream = new MemoryStream();
         new PngExporter { Width = width, Height = height }.Export(model, stream);

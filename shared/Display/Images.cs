@@ -1,38 +1,57 @@
+using DeepLearningCourse.Data;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing.Processors.Quantization;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeepLearningCourse.Display;
 
-/// <summary>Tensors as pictures: one image (the course's <c>imshow</c>) or a labelled grid of a batch.</summary>
+/// <summary>
+/// Tensors as pictures: one image (the course's <c>imshow</c>) or a labelled grid of a batch (torchvision's
+/// <c>make_grid</c> with titles). Pictures fit a notebook's width: small images are enlarged so their
+/// pixels show, large ones scaled down, and photographs are stored with a 256-colour palette so a
+/// grid of them stays a few hundred kilobytes at most (bench/DisplayBench).
+/// </summary>
 public static class Images
 {
     /// <summary>Images smaller than this (MNIST's 28 px) are enlarged without smoothing so their pixels stay visible.</summary>
     const int MinimumSide = 140;
 
+    /// <summary>The widest picture a notebook shows without scaling it down itself.</summary>
+    internal const int MaximumWidth = 960;
+
+    /// <summary>A single picture taller than this is scaled down, so it fits a screen.</summary>
+    internal const int MaximumHeight = 640;
+
     /// <summary>
-    /// Renders one image: [H,W] or [1,H,W] as grayscale, [3,H,W] as colour. Pass the <paramref name="mean"/>
-    /// and <paramref name="std"/> a Normalize transform used to undo it; values are then clipped to [0,1].
+    /// Renders one image: [H,W] or [1,H,W] as grayscale, [3,H,W] as colour, with values in [0,1]
+    /// (clipped). Give the <paramref name="normalize"/> transform the image went through to show it as it was.
     /// </summary>
-    public static PngImage Show(Tensor image, double[]? mean = null, double[]? std = null)
+    public static PngImage Show(Tensor image, IInvertibleTransform? normalize = null)
     {
-        using var bitmap = ToBitmap(image, mean, std);
-        using var scaled = Enlarge(bitmap);
-        return Encode(scaled);
+        using var bitmap = ToBitmap(image, normalize);
+        using var enlarged = Enlarge(bitmap, MinimumSide);
+        var factor = Math.Min(1.0, Math.Min((double)MaximumWidth / enlarged.Width, (double)MaximumHeight / enlarged.Height));
+        using var fitted = Scale(enlarged, factor);
+        return Encode(fitted);
     }
 
     /// <summary>
     /// Renders a batch [N,C,H,W] (or [N,H,W]) as a grid with an optional title under each image,
-    /// e.g. the class name, or "pred (true)" when showing predictions.
+    /// e.g. the class name, or "pred (true)" when showing predictions. Give the <paramref name="normalize"/>
+    /// transform the images went through to show them as they were.
     /// </summary>
     public static PngImage Grid(Tensor batch, IReadOnlyList<string>? titles = null, int columns = 8,
-        double[]? mean = null, double[]? std = null)
+        IInvertibleTransform? normalize = null)
     {
         var count = (int)batch.shape[0];
         if (titles is not null && titles.Count != count)
             throw new ArgumentException($"{count} images but {titles.Count} titles.", nameof(titles));
         columns = Math.Max(1, Math.Min(columns, count));
         var rows = (count + columns - 1) / columns;
+        const int pad = 6;
 
         var tiles = new List<SKBitmap>(count);
         try
@@ -40,11 +59,22 @@ public static class Images
             for (int i = 0; i < count; i++)
             {
                 using var one = batch[i];
-                using var bitmap = ToBitmap(one, mean, std);
+                using var bitmap = ToBitmap(one, normalize);
                 tiles.Add(Enlarge(bitmap, minimumSide: 96));
             }
+            // Every tile shrinks by the same factor, so images keep their relative sizes.
+            var widest = tiles.Max(t => t.Width);
+            var factor = Math.Min(1.0, (double)((MaximumWidth - pad) / columns - pad) / widest);
+            if (factor < 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    var large = tiles[i];
+                    tiles[i] = Scale(large, factor);
+                    large.Dispose();
+                }
+            }
             int cellW = tiles.Max(t => t.Width), cellH = tiles.Max(t => t.Height);
-            const int pad = 6;
             int titleH = titles is null ? 0 : 18;
             using var canvasBitmap = new SKBitmap(columns * (cellW + pad) + pad, rows * (cellH + titleH + pad) + pad);
             using var canvas = new SKCanvas(canvasBitmap);
@@ -55,7 +85,7 @@ public static class Images
                 int x = pad + (i % columns) * (cellW + pad), y = pad + (i / columns) * (cellH + titleH + pad);
                 canvas.DrawBitmap(tiles[i], x, y);
                 if (titles is not null)
-                    canvas.DrawText(titles[i], x + cellW / 2f, y + cellH + 14, font);
+                    canvas.DrawText(Fit(titles[i], cellW + pad - 2, font), x + cellW / 2f, y + cellH + 14, font);
             }
             return Encode(canvasBitmap);
         }
@@ -65,26 +95,30 @@ public static class Images
         }
     }
 
-    /// <summary>Converts one image tensor to an RGBA bitmap (values in [0,1] after un-normalising).</summary>
-    internal static SKBitmap ToBitmap(Tensor image, double[]? mean = null, double[]? std = null)
+    /// <summary>The title, shortened with an ellipsis when it is wider than <paramref name="width"/>, so titles never run into each other.</summary>
+    static string Fit(string title, float width, SKPaint font)
+    {
+        if (font.MeasureText(title) <= width) return title;
+        var length = title.Length;
+        while (length > 1 && font.MeasureText(title[..length] + "…") > width) length--;
+        return title[..length] + "…";
+    }
+
+    /// <summary>Converts one image tensor to an RGBA bitmap (values in [0,1] after undoing <paramref name="normalize"/>).</summary>
+    internal static SKBitmap ToBitmap(Tensor image, IInvertibleTransform? normalize = null)
     {
         using var scope = NewDisposeScope();
         var chw = image.dim() switch
         {
             2 => image.unsqueeze(0),
             3 => image,
-            _ => throw new ArgumentException($"Expected an image of shape [H,W] or [C,H,W], got [{string.Join(",", image.shape)}].", nameof(image)),
+            _ => throw new ArgumentException($"Expected an image of shape [H,W] or [C,H,W], got {image.Shape()}.", nameof(image)),
         };
         var channels = (int)chw.shape[0];
         if (channels != 1 && channels != 3)
             throw new ArgumentException($"Expected 1 or 3 channels, got {channels}.", nameof(image));
         chw = chw.detach().to(CPU).to_type(ScalarType.Float32);
-        if (mean is not null && std is not null)
-        {
-            var m = tensor(mean.Select(v => (float)v).ToArray()).reshape(-1, 1, 1);
-            var s = tensor(std.Select(v => (float)v).ToArray()).reshape(-1, 1, 1);
-            chw = chw * s + m;
-        }
+        if (normalize is not null) chw = normalize.Inverse(chw);
         if (channels == 1) chw = chw.expand(3, -1, -1);
         var bytes = (chw.clamp(0, 1) * 255).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous().data<byte>().ToArray();
 
@@ -102,17 +136,54 @@ public static class Images
         return bitmap;
     }
 
-    static SKBitmap Enlarge(SKBitmap bitmap, int minimumSide = MinimumSide)
+    /// <summary>Enlarges by a whole factor, without smoothing, until the shorter side reaches <paramref name="minimumSide"/>.</summary>
+    static SKBitmap Enlarge(SKBitmap bitmap, int minimumSide)
     {
         var factor = Math.Max(1, (int)Math.Ceiling((double)minimumSide / Math.Min(bitmap.Width, bitmap.Height)));
         return bitmap.Resize(new SKImageInfo(bitmap.Width * factor, bitmap.Height * factor), SKFilterQuality.None);
     }
 
+    /// <summary>A copy scaled by <paramref name="factor"/> (at most 1), smoothed so that shrinking does not alias.</summary>
+    static SKBitmap Scale(SKBitmap bitmap, double factor)
+    {
+        var width = Math.Max(1, (int)Math.Round(bitmap.Width * factor));
+        var height = Math.Max(1, (int)Math.Round(bitmap.Height * factor));
+        return bitmap.Resize(new SKImageInfo(width, height), factor < 1 ? SKFilterQuality.High : SKFilterQuality.None);
+    }
+
+    /// <summary>
+    /// PNG, lossless when the picture has at most 256 colours (digits, charts, flat colours); a
+    /// photograph gets a 256-colour palette instead, which a notebook-sized view cannot tell apart
+    /// and which makes the file several times smaller.
+    /// </summary>
     internal static PngImage Encode(SKBitmap bitmap)
     {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return new PngImage(data.ToArray(), bitmap.Width, bitmap.Height);
+        if (!HasMoreColoursThan(bitmap, 256))
+        {
+            using var image = SKImage.FromBitmap(bitmap);
+            using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+            return new PngImage(data.ToArray(), bitmap.Width, bitmap.Height);
+        }
+        using var rgba = bitmap.Copy(SKColorType.Rgba8888);
+        using var photo = SixLabors.ImageSharp.Image.LoadPixelData<Rgba32>(rgba.GetPixelSpan(), rgba.Width, rgba.Height);
+        using var stream = new MemoryStream();
+        new PngEncoder
+        {
+            ColorType = PngColorType.Palette,
+            Quantizer = new WuQuantizer(new QuantizerOptions { MaxColors = 256, Dither = null }),
+            CompressionLevel = PngCompressionLevel.BestCompression,
+        }.Encode(photo, stream);
+        return new PngImage(stream.ToArray(), bitmap.Width, bitmap.Height);
+    }
+
+    static bool HasMoreColoursThan(SKBitmap bitmap, int limit)
+    {
+        var colours = new HashSet<uint>();
+        foreach (var pixel in bitmap.Pixels)
+        {
+            if (colours.Add((uint)pixel) && colours.Count > limit) return true;
+        }
+        return false;
     }
 
     /// <summary>Places pictures side by side on a white background (e.g. an image and its chart).</summary>

@@ -25,7 +25,7 @@ public static class ModuleSummary
     {
         foreach (var (name, child) in module.named_children())
         {
-            var own = string.Join("  ", child.named_parameters(recurse: false).Select(p => $"{p.name} [{string.Join(", ", p.parameter.shape)}]"));
+            var own = string.Join("  ", child.named_parameters(recurse: false).Select(p => $"{p.name} {p.parameter.Shape()}"));
             text.Append(' ', depth * 2).Append($"({name}) {TypeName(child)}");
             if (own.Length > 0) text.Append("  ").Append(own);
             text.AppendLine();

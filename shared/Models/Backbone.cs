@@ -1,3 +1,4 @@
+using DeepLearningCourse.Data;
 using DeepLearningCourse.Infrastructure.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed class Backbone : IDisposable
 
     readonly IFeatureNetwork network;
 
-    Backbone(string name, string description, nn.Module<Tensor, Tensor> network, int outputWidth, InputNormalization normalize, IReadOnlyList<string> styleLayers, string contentLayer)
+    Backbone(string name, string description, nn.Module<Tensor, Tensor> network, int outputWidth, IInvertibleTransform normalize, IReadOnlyList<string> styleLayers, string contentLayer)
     {
         Name = name;
         Description = description;
@@ -62,8 +63,12 @@ public sealed class Backbone : IDisposable
     /// <summary>The width of <see cref="Features"/>' output, which a new classifier takes as input.</summary>
     public int OutputWidth { get; }
 
-    /// <summary>The input normalisation the network was trained with; apply it to RGB images in [0, 1].</summary>
-    public InputNormalization Normalize { get; }
+    /// <summary>
+    /// The input preparation the network was trained with: apply it to RGB images in [0, 1]; its
+    /// <see cref="IInvertibleTransform.Inverse"/> turns the network's input back into a picture.
+    /// ImageNet's <see cref="Normalization"/> for the course's networks.
+    /// </summary>
+    public IInvertibleTransform Normalize { get; }
 
     /// <summary>Every layer <see cref="GetFeatures"/> can return, shallow to deep.</summary>
     public IReadOnlyList<string> LayerNames => network.LayerNames;
@@ -106,7 +111,11 @@ public sealed class Backbone : IDisposable
     public override string ToString() => Description;
 
     /// <inheritdoc/>
-    public void Dispose() => Features.Dispose();
+    public void Dispose()
+    {
+        Features.Dispose();
+        (Normalize as IDisposable)?.Dispose();
+    }
 
     /// <summary>
     /// The course's <paramref name="name"/> (densenet121, vgg16 or vgg19) with torchvision's ImageNet
@@ -153,7 +162,7 @@ public sealed class Backbone : IDisposable
         var network = DnnImageFeaturizer.Load(folder);
         var description = $"ResNet-18 (blocks [{string.Join(", ", network.Blocks)}]) with ImageNet weights from ML.NET's Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, converted from ONNX to TorchSharp"
             + (standIn is null ? "" : $" — {standIn}");
-        return new Backbone(OfflineName, description, network, ResNetFeatures.OutputWidth, InputNormalization.MeanImageBgr(network),
+        return new Backbone(OfflineName, description, network, ResNetFeatures.OutputWidth, new MeanImageBgrInput(network),
             ResNetFeatures.StageNames, ResNetFeatures.StageNames[3]);
     }
 
@@ -183,8 +192,8 @@ public sealed class Backbone : IDisposable
         var description = $"{name} with {weights}";
         return network switch
         {
-            DenseNet121 densenet => new Backbone(name, description, densenet, DenseNet121.OutputWidth, InputNormalization.ImageNet(), DenseNet121.StageNames, DenseNet121.StageNames[3]),
-            TorchSharp.Modules.VGG vgg => new Backbone(name, description, new VggFeatures(vgg), VggFeatures.OutputWidth, InputNormalization.ImageNet(), ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], "conv4_2"),
+            DenseNet121 densenet => new Backbone(name, description, densenet, DenseNet121.OutputWidth, Normalization.ImageNet(), DenseNet121.StageNames, DenseNet121.StageNames[3]),
+            TorchSharp.Modules.VGG vgg => new Backbone(name, description, new VggFeatures(vgg), VggFeatures.OutputWidth, Normalization.ImageNet(), ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], "conv4_2"),
             _ => throw new ArgumentException($"{network.GetName()} is not a network the course uses as a backbone.", nameof(network)),
         };
     }

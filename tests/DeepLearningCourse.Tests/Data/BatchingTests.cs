@@ -30,6 +30,20 @@ public class BatchingTests
     }
 
     [Fact]
+    public void A_subset_of_a_dataset_without_classes_has_none()
+    {
+        using var plain = new PlainDataset();
+        var (train, _) = Datasets.RandomSplit(plain, 0.5, seed: 1);
+        Assert.Null(train.Classes);
+    }
+
+    sealed class PlainDataset : torch.utils.data.Dataset
+    {
+        public override long Count => 4;
+        public override Dictionary<string, Tensor> GetTensor(long index) => new() { ["data"] = torch.tensor((float)index) };
+    }
+
+    [Fact]
     public void ReshufflingSampler_changes_order_each_epoch_but_repeats_across_runs()
     {
         var sampler = new ReshufflingSampler(100, seed: 9);

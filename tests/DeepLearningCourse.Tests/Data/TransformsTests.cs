@@ -25,6 +25,30 @@ public class TransformsTests
     }
 
     [Fact]
+    public void Normalize_is_undone_by_its_inverse_in_any_float_type()
+    {
+        using var scope = NewDisposeScope();
+        using var normalize = Transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+        var images = torch.rand(2, 3, 5, 5, dtype: ScalarType.Float64);
+
+        var normalised = normalize.call(images);
+
+        Assert.Equal(ScalarType.Float64, normalised.dtype);
+        Assert.True(normalize.Inverse(normalised).allclose(images, rtol: 1e-6, atol: 1e-6));
+        Assert.True(normalised[.., 0].allclose((images[.., 0] - 0.485f) / 0.229f, rtol: 1e-6, atol: 1e-6));
+        Assert.Equal("per channel, minus mean [0.485, 0.456, 0.406], divided by std [0.229, 0.224, 0.225]", normalize.Description);
+        Assert.Equal([0.229, 0.224, 0.225], normalize.Std);
+    }
+
+    [Fact]
+    public void Normalize_refuses_missing_or_non_positive_deviations()
+    {
+        Assert.Throws<ArgumentException>(() => Transforms.Normalize([0.5, 0.5], [0.5]));
+        Assert.Throws<ArgumentException>(() => Transforms.Normalize([0.5], [0]));
+        Assert.Throws<ArgumentException>(() => Transforms.Normalize([0.5], [double.NaN]));
+    }
+
+    [Fact]
     public void Resize_sets_the_shorter_side_and_CenterCrop_cuts_the_middle()
     {
         using var scope = NewDisposeScope();

@@ -1,5 +1,8 @@
+using DeepLearningCourse.Data;
 using DeepLearningCourse.Display;
 using Microsoft.DotNet.Interactive.Formatting;
+using OxyPlot;
+using OxyPlot.Axes;
 using SkiaSharp;
 using TorchSharp;
 
@@ -38,10 +41,52 @@ public class DisplayTests
     {
         // A pure red 3x200x200 image after Normalize(mean 0.5, std 0.5) holds 1 in red and -1 elsewhere.
         using var red = torch.stack([torch.ones(200, 200), -torch.ones(200, 200), -torch.ones(200, 200)]);
-        using var bitmap = Decode(Images.Show(red, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]));
+        using var normalize = Transforms.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+        using var bitmap = Decode(Images.Show(red, normalize));
 
         Assert.Equal(200, bitmap.Width);
         Assert.Equal(new SKColor(255, 0, 0), bitmap.GetPixel(100, 100));
+    }
+
+    [Fact]
+    public void A_grid_undoes_the_normalisation_of_every_image()
+    {
+        // Gray 0.25 after Normalize(0.5, 0.5) is -0.5; shown raw it would be clipped to black.
+        using var normalize = Transforms.Normalize([0.5], [0.5]);
+        using var batch = normalize.call(torch.full(2, 1, 28, 28, 0.25f));
+        using var bitmap = Decode(Images.Grid(batch, normalize: normalize));
+
+        Assert.Equal(new SKColor(64, 64, 64), bitmap.GetPixel(6 + 50, 6 + 50));
+    }
+
+    [Fact]
+    public void A_grid_of_large_photos_fits_a_notebook_and_stays_small()
+    {
+        // Smooth colour fields with grain: as hard to compress as photographs, unlike noise or flat colour.
+        using var scope = torch.NewDisposeScope();
+        var photos = (torch.nn.functional.interpolate(torch.rand(16, 3, 6, 6), [224, 224], mode: torch.InterpolationMode.Bicubic, align_corners: false)
+            + 0.04 * torch.randn(16, 3, 224, 224)).clamp(0, 1);
+        var png = Images.Grid(photos, Enumerable.Repeat("photo", 16).ToList(), columns: 8);
+        using var bitmap = Decode(png);
+
+        Assert.InRange(bitmap.Width, 900, Images.MaximumWidth);
+        Assert.InRange(png.Bytes.Length, 1, 200_000);
+        // The palette keeps colours close: the first tile's mean colour is the first photo's within a few levels.
+        var tile = (Left: 6, Top: 6, Side: bitmap.Width / 8 - 6);
+        var pixels = (from y in Enumerable.Range(tile.Top, tile.Side) from x in Enumerable.Range(tile.Left, tile.Side) select bitmap.GetPixel(x, y)).ToList();
+        var shown = new[] { pixels.Average(p => p.Red), pixels.Average(p => p.Green), pixels.Average(p => p.Blue) };
+        for (int c = 0; c < 3; c++)
+            Assert.InRange(shown[c] - 255 * photos[0, c].mean().item<float>(), -6, 6);
+    }
+
+    [Fact]
+    public void A_large_single_photo_is_scaled_down_to_the_notebook_width()
+    {
+        using var photo = torch.rand(3, 1200, 1600);
+        var png = Images.Show(photo);
+
+        Assert.Equal(Images.MaximumHeight, png.Height);
+        Assert.Equal(Math.Round(Images.MaximumHeight * 1600 / 1200.0), png.Width);
     }
 
     [Fact]
@@ -77,7 +122,7 @@ public class DisplayTests
     public void A_line_chart_is_a_png_of_the_requested_size()
     {
         using var bitmap = Decode(Charts.Line("Loss", "epoch", "loss", ("train", [1.9, 0.87, 0.54]), ("validation", [2.0, 1.0, 0.7])));
-        Assert.Equal(640, bitmap.Width);
+        Assert.Equal(720, bitmap.Width);
         Assert.Equal(400, bitmap.Height);
         // Something besides background was drawn.
         Assert.Contains(Enumerable.Range(0, 400).Select(y => bitmap.GetPixel(320, y)), c => c != SKColors.White);
@@ -87,8 +132,58 @@ public class DisplayTests
     public void A_line_chart_over_given_x_values_needs_an_x_for_every_point()
     {
         var png = Charts.Line("f", "x", "f(x)", [-1.0, 0.0, 1.0], ("square", [1.0, 0.0, 1.0]));
-        Assert.Equal(640, png.Width);
+        Assert.Equal(720, png.Width);
         Assert.Throws<ArgumentException>(() => Charts.Line("f", "x", "f(x)", [0.0, 1.0], ("too long", [1.0, 2.0, 3.0])));
+    }
+
+    [Fact]
+    public void Charts_take_tensors_as_they_take_lists()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.linspace(-2, 2, 9, dtype: torch.float64);
+        var xs = x.data<double>().ToArray();
+
+        var fromTensors = Charts.Line("f", "x", "f(x)", x, ("square", x * x), ("cube", (x * x * x).unsqueeze(1)));
+        var fromLists = Charts.Line("f", "x", "f(x)", xs, ("square", xs.Select(v => v * v).ToList()), ("cube", xs.Select(v => v * v * v).ToList()));
+        Assert.Equal(fromLists.Bytes, fromTensors.Bytes);
+
+        var losses = torch.tensor(new float[] { 1.5f, 0.75f, 0.5f });
+        Assert.Equal(Charts.Line("Loss", "epoch", "loss", ("train", [1.5, 0.75, 0.5])).Bytes, Charts.Line("Loss", "epoch", "loss", ("train", losses)).Bytes);
+        Assert.Equal(Charts.Bars("p", ["a", "b"], [0.25, 0.75]).Bytes, Charts.Bars("p", ["a", "b"], torch.tensor(new[] { 0.25f, 0.75f })).Bytes);
+    }
+
+    [Fact]
+    public void A_chart_refuses_a_tensor_with_more_than_one_value_per_point()
+    {
+        using var table = torch.zeros(3, 4);
+        var error = Assert.Throws<ArgumentException>(() => Charts.Line("Loss", "epoch", "loss", ("train", table)));
+        Assert.Contains("'train' has shape [3, 4]", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(40)]
+    public void A_counted_axis_has_whole_number_ticks(int epochs)
+    {
+        var model = Charts.LineModel("Loss", "epoch", "loss", null, [("train", Enumerable.Range(1, epochs).Select(e => 1.0 / e).ToList())]);
+        Charts.Render(model, Charts.LineWidth, Charts.LineHeight);
+
+        var x = (LinearAxis)model.Axes.Single(a => a.Position == AxisPosition.Bottom);
+        Assert.True(x.ActualMajorStep >= 1 && x.ActualMajorStep == Math.Round(x.ActualMajorStep), $"major step {x.ActualMajorStep}");
+        Assert.True(x.ActualMinorStep >= 1 && x.ActualMinorStep == Math.Round(x.ActualMinorStep), $"minor step {x.ActualMinorStep}");
+    }
+
+    [Fact]
+    public void The_legend_lies_outside_the_lines()
+    {
+        var model = Charts.LineModel("Loss", "epoch", "loss", null, [("training loss", [2.0, 1.0, 0.5]), ("validation loss", [2.1, 1.2, 0.9])]);
+        Charts.Render(model, Charts.LineWidth, Charts.LineHeight);
+
+        var legend = model.Legends.Single().LegendArea;
+        Assert.True(legend.Width > 0);
+        Assert.True(legend.Left >= model.PlotArea.Right, $"legend {legend} overlaps plot area {model.PlotArea}");
     }
 
     [Fact]
@@ -101,6 +196,18 @@ public class DisplayTests
 
         Assert.Equal(140 + 420, bitmap.Width);
         Assert.True(bitmap.Height >= 300);
+    }
+
+    [Fact]
+    public void View_classify_shows_a_normalised_image_as_it_was()
+    {
+        using var normalize = Transforms.Normalize([0.5], [0.5]);
+        using var gray = normalize.call(torch.full(1, 28, 28, 0.25f));
+        using var probabilities = torch.tensor(new float[] { 0.5f, 0.5f });
+        using var bitmap = Decode(Charts.ViewClassify(gray, probabilities, ["a", "b"], normalize));
+
+        Assert.Equal(new SKColor(64, 64, 64), bitmap.GetPixel(70, bitmap.Height / 2));
+        Assert.Contains(Enumerable.Range(140, 420).Select(x => bitmap.GetPixel(x, bitmap.Height / 2)), c => c != SKColors.White);
     }
 
     [Fact]
