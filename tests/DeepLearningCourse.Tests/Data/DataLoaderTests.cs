@@ -21,7 +21,7 @@ public class DataLoaderTests
         using var root = new TemporaryFolder();
         var dataset = Digits(root, 150, Transforms.Normalize([0.5], [0.5]));
 
-        var ours = new DataLoader(dataset, 64).Select(b => (b["data"].clone(), b["label"].clone())).ToList();
+        var ours = new DataLoader(dataset, 64).Select(b => (b.Data.clone(), b.Labels.clone())).ToList();
         using var theirs = torch.utils.data.DataLoader(dataset, 64, shuffle: false, disposeDataset: false);
         var reference = theirs.Select(b => (b["data"].clone(), b["label"].clone())).ToList();
 
@@ -45,7 +45,7 @@ public class DataLoaderTests
         var twin = new DataLoader(dataset, 32, shuffle: true, seed: 3, prefetch: !prefetch);
 
         // The pixel value identifies the sample: image i is filled with (i * 37) % 256.
-        long[] Epoch(DataLoader l) => l.SelectMany(b => (b["data"][.., 0, 5, 5] * 255).round().to(ScalarType.Int64).data<long>().ToArray()).ToArray();
+        long[] Epoch(DataLoader l) => l.SelectMany(b => (b.Data[.., 0, 5, 5] * 255).round().to(ScalarType.Int64).data<long>().ToArray()).ToArray();
         var first = Epoch(loader);
         var second = Epoch(loader);
 
@@ -56,21 +56,25 @@ public class DataLoaderTests
     }
 
     [Fact]
-    public void Every_batch_is_freed_when_the_loop_moves_on_and_OneBatch_is_kept()
+    public void Every_batch_is_freed_when_the_loop_moves_on_and_First_is_kept()
     {
         using var root = new TemporaryFolder();
         var dataset = Digits(root, 100);
-        var loader = new DataLoader(dataset, 30, shuffle: true, prefetch: true);
+        var loader = new DataLoader(dataset, 30, shuffle: true, seed: 1, prefetch: true);
 
         var seen = new List<Tensor>();
-        foreach (var batch in loader) seen.Add(batch["data"]);
-        var kept = loader.OneBatch();
+        foreach (var (images, labels) in loader) seen.AddRange([images, labels]);
+        var (kept, keptLabels) = loader.First();
 
-        Assert.Equal(4, seen.Count);
+        Assert.Equal(8, seen.Count);
         Assert.All(seen, t => Assert.True(t.IsInvalid));
-        Assert.Equal([30L, 1, 28, 28], kept["data"].shape);
-        Assert.Equal(30, kept["label"].shape[0]);
-        foreach (var tensor in kept.Values) tensor.Dispose();
+        Assert.False(kept.IsInvalid);
+        Assert.False(keptLabels.IsInvalid);
+        Assert.Equal([30L, 1, 28, 28], kept.shape);
+        Assert.Equal([30L], keptLabels.shape);
+        Assert.True(kept.sum().item<float>() > 0);
+        kept.Dispose();
+        keptLabels.Dispose();
     }
 
     [Fact]
@@ -97,8 +101,8 @@ public class DataLoaderTests
         var counts = new List<long>();
         for (int epoch = 0; epoch < 3; epoch++)
         {
-            foreach (var batch in loader)
-                using (NewDisposeScope()) batch["data"].sum().item<float>();
+            foreach (var (images, _) in loader)
+                using (NewDisposeScope()) images.sum().item<float>();
             counts.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }
         Assert.Equal(counts[0], counts[2]);
@@ -114,12 +118,12 @@ public class DataLoaderTests
         var dataset = Datasets.ImageFolder(root.Combine("f"), Transforms.Compose(Transforms.Resize(32), Transforms.CenterCrop(32)));
 
         var batches = 0;
-        foreach (var batch in new DataLoader(dataset, 8, workers: 3))
+        foreach (var (images, labels) in new DataLoader(dataset, 8, workers: 3))
         {
-            Assert.Equal([5L, 3, 32, 32], batch["data"].shape);
-            Assert.Equal([0L, 0, 0, 1, 1], batch["label"].data<long>().ToArray());
+            Assert.Equal([5L, 3, 32, 32], images.shape);
+            Assert.Equal([0L, 0, 0, 1, 1], labels.data<long>().ToArray());
             // Samples keep their order: class a holds images 0, 2, 4 (red 0, 80, 160).
-            Assert.Equal(160 / 255f, batch["data"][2, 0].mean().item<float>(), 2);
+            Assert.Equal(160 / 255f, images[2, 0].mean().item<float>(), 2);
             batches++;
         }
         Assert.Equal(1, batches);
@@ -132,9 +136,9 @@ public class DataLoaderTests
         var dataset = Digits(root, 100);
         var (train, validation) = Datasets.RandomSplit(dataset, 0.25, seed: 1);
 
-        var labels = new DataLoader(validation, 10).SelectMany(b => b["label"].data<long>().ToArray()).ToArray();
+        var labels = new DataLoader(validation, 10).SelectMany(b => b.Labels.data<long>().ToArray()).ToArray();
 
         Assert.Equal(validation.Indices.Select(i => i % 10), labels);
-        Assert.Equal(75, new DataLoader(train, 10).Sum(b => b["label"].shape[0]));
+        Assert.Equal(75, new DataLoader(train, 10).Sum(b => b.Labels.shape[0]));
     }
 }

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Data;
 using DeepLearningCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,8 +37,8 @@ public class TrainerTests
         return (model, trainer);
     }
 
-    static TorchSharp.Modules.DataLoader Loader(int count, int seed, bool shuffle) =>
-        utils.data.DataLoader(new Blobs(count, seed), batchSize: 32, shuffle: shuffle, seed: seed);
+    static DataLoader Loader(int count, int seed, bool shuffle) =>
+        new(new Blobs(count, seed), batchSize: 32, shuffle: shuffle, seed: seed);
 
     [Fact]
     public void Learns_a_separable_problem_and_reports_loss_and_accuracy_per_epoch()
@@ -73,7 +74,7 @@ public class TrainerTests
         var validloader = Loader(200, 6, shuffle: false);
         var history = trainer.Fit(Loader(300, 5, shuffle: true), epochs: 8, validloader, keepBest: true, log: TextWriter.Null);
 
-        Assert.Equal(history.Epochs.Min(e => e.ValidLoss), history.Best.ValidLoss);
+        Assert.Equal(history.Epochs.Min(e => e.ValidLoss), history.Best!.ValidLoss);
         Assert.Equal(history.BestEpoch, history.RestoredEpoch);
         Assert.Equal(history.Best.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
     }
