@@ -142,37 +142,6 @@ public class DataLoaderTests
         Assert.Equal(75, new DataLoader(train, 10).Sum(b => b.Labels.shape[0]));
     }
 
-    /// <summary>
-    /// Sample i is the vector [i, i] (or, for samples listed in <paramref name="wide"/>, [i, i, i]) labelled i;
-    /// reading a sample listed in <paramref name="broken"/> fails as a corrupt file would. Counts every read.
-    /// </summary>
-    sealed class Numbers(int count, long[]? broken = null, long[]? wide = null) : torch.utils.data.Dataset
-    {
-        int reads;
-        volatile bool failed;
-
-        public int Reads => Volatile.Read(ref reads);
-
-        /// <summary>Whether reading a broken sample has failed yet.</summary>
-        public bool Failed => failed;
-
-        public override long Count => count;
-
-        public override Dictionary<string, Tensor> GetTensor(long index)
-        {
-            Interlocked.Increment(ref reads);
-            if (broken?.Contains(index) == true)
-            {
-                failed = true;
-                throw new DataFormatException($"sample-{index}.bin", "truncated");
-            }
-            var width = wide?.Contains(index) == true ? 3 : 2;
-            return new() { ["data"] = torch.full(width, index, ScalarType.Float32), ["label"] = torch.tensor(index) };
-        }
-
-        public override string ToString() => $"{count} numbers";
-    }
-
     sealed class LoopBodyFailed() : Exception("the caller's own failure");
 
     [Theory]
@@ -181,7 +150,7 @@ public class DataLoaderTests
     public void A_loop_takes_each_batch_apart_into_data_and_labels(bool prefetch)
     {
         var labelsSeen = new List<long>();
-        foreach (var (data, labels) in new DataLoader(new Numbers(7), 3, prefetch: prefetch))
+        foreach (var (data, labels) in new DataLoader(new NumberDataset(7), 3, prefetch: prefetch))
         {
             Assert.Equal(labels.shape[0], data.shape[0]);
             Assert.Equal(2, data.shape[1]);
@@ -196,7 +165,7 @@ public class DataLoaderTests
     [InlineData(false)]
     public void The_previous_batch_is_freed_only_when_the_loop_asks_for_the_next(bool prefetch)
     {
-        using var batches = new DataLoader(new Numbers(9), 3, prefetch: prefetch).GetEnumerator();
+        using var batches = new DataLoader(new NumberDataset(9), 3, prefetch: prefetch).GetEnumerator();
 
         Assert.True(batches.MoveNext());
         var (first, firstLabels) = batches.Current;
@@ -217,7 +186,7 @@ public class DataLoaderTests
     public void The_batch_a_loop_breaks_at_stays_valid(bool prefetch)
     {
         Tensor? kept = null, keptLabels = null;
-        foreach (var (data, labels) in new DataLoader(new Numbers(12), 3, prefetch: prefetch))
+        foreach (var (data, labels) in new DataLoader(new NumberDataset(12), 3, prefetch: prefetch))
         {
             (kept, keptLabels) = (data, labels);
             if (labels[0].item<long>() == 3) break;
@@ -234,7 +203,7 @@ public class DataLoaderTests
     [Fact]
     public void Without_prefetching_First_makes_only_the_first_batch()
     {
-        var dataset = new Numbers(30);
+        var dataset = new NumberDataset(30);
         var (data, labels) = new DataLoader(dataset, 3, prefetch: false).First();
 
         Assert.Equal(3, dataset.Reads);
@@ -246,7 +215,7 @@ public class DataLoaderTests
     [Fact]
     public void Its_summary_describes_the_loader_without_reading_a_sample()
     {
-        var dataset = new Numbers(10);
+        var dataset = new NumberDataset(10);
         var inOrder = new DataLoader(dataset, 4).ToString();
         var shuffled = new DataLoader(dataset, 4, shuffle: true, seed: 1, dropLast: true).ToString();
 
@@ -259,7 +228,7 @@ public class DataLoaderTests
     public void What_the_loop_body_throws_surfaces_unchanged_even_when_the_prefetched_batch_failed()
     {
         // Batch 2 (samples 3 to 5) cannot be made; the loop body fails first, while it is being prepared.
-        var dataset = new Numbers(9, broken: [4]);
+        var dataset = new NumberDataset(9, broken: [4]);
         var loader = new DataLoader(dataset, 3, prefetch: true);
         var thrown = new LoopBodyFailed();
 
@@ -282,7 +251,7 @@ public class DataLoaderTests
     [InlineData(false)]
     public void A_sample_that_cannot_be_read_surfaces_as_its_own_error_not_wrapped(bool prefetch)
     {
-        var loader = new DataLoader(new Numbers(9, broken: [7]), 3, prefetch: prefetch);
+        var loader = new DataLoader(new NumberDataset(9, broken: [7]), 3, prefetch: prefetch);
         var batches = 0;
 
         var error = Assert.Throws<DataFormatException>(() => { foreach (var _ in loader) batches++; });
@@ -310,24 +279,24 @@ public class DataLoaderTests
     [Fact]
     public void A_loader_with_nothing_to_load_is_refused_with_a_sentence()
     {
-        var empty = Assert.Throws<ArgumentException>(() => new DataLoader(new Numbers(0), 4));
+        var empty = Assert.Throws<ArgumentException>(() => new DataLoader(new NumberDataset(0), 4));
         Assert.Contains("no samples", empty.Message);
         Assert.Contains("0 numbers", empty.Message);
 
-        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(new Numbers(5), 0));
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(new NumberDataset(5), 0));
         Assert.Equal("batchSize", zero.ParamName);
         Assert.Contains("at least one sample", zero.Message);
 
-        var tooFew = Assert.Throws<ArgumentException>(() => new DataLoader(new Numbers(5), 8, dropLast: true));
+        var tooFew = Assert.Throws<ArgumentException>(() => new DataLoader(new NumberDataset(5), 8, dropLast: true));
         Assert.Equal("dropLast", tooFew.ParamName);
         Assert.Contains("only 5 samples for batches of 8", tooFew.Message);
-        Assert.Equal(1, new DataLoader(new Numbers(8), 8, dropLast: true).Count);
+        Assert.Equal(1, new DataLoader(new NumberDataset(8), 8, dropLast: true).Count);
     }
 
     [Fact]
     public void Samples_of_different_sizes_are_named_with_the_fix()
     {
-        var loader = new DataLoader(new Numbers(6, wide: [4]), 3);
+        var loader = new DataLoader(new NumberDataset(6, wide: [4]), 3);
 
         var error = Assert.Throws<InvalidOperationException>(() => { foreach (var _ in loader) { } });
 
