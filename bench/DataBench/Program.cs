@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using DeepLearningCourse;
 using DeepLearningCourse.Data;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
-var device = Course.ChooseDevice(seed: 42);
+TorchNative.Load();
+torch.manual_seed(42);
+var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+Console.WriteLine($"Device: {device.type} ({torch.get_num_threads()} threads) | TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, libtorch {torch.__version__}");
 Console.WriteLine($"Data: {Course.DataRoot}");
 Console.WriteLine();
 
@@ -52,9 +56,11 @@ nn.Module<Tensor, Tensor> CifarCnn() => nn.Sequential(
     ("fc1", nn.Linear(1024, 500)), ("relu4", nn.ReLU()), ("dropout2", nn.Dropout(0.25)),
     ("fc2", nn.Linear(500, 10)), ("logsoftmax", nn.LogSoftmax(1)));
 
-IEnumerable<Dictionary<string, Tensor>> Loader(string kind, torch.utils.data.Dataset dataset, int batchSize, int seed) => kind switch
+// TorchSharp's loader yields {"data", "label"} dictionaries; viewed as (data, labels) pairs it runs the same loops.
+IEnumerable<(Tensor Data, Tensor Labels)> Loader(string kind, torch.utils.data.Dataset dataset, int batchSize, int seed) => kind switch
 {
-    "TorchSharp" => torch.utils.data.DataLoader(dataset, batchSize, shuffle: true, device, seed, num_worker: Environment.ProcessorCount, disposeDataset: false),
+    "TorchSharp" => torch.utils.data.DataLoader(dataset, batchSize, shuffle: true, device, seed, num_worker: Environment.ProcessorCount, disposeDataset: false)
+        .Select(batch => (batch["data"], batch["label"])),
     _ => new DataLoader(dataset, batchSize, shuffle: true, device, seed, prefetch: kind == "course, prefetch"),
 };
 
@@ -63,7 +69,7 @@ void Throughput(string name, torch.utils.data.Dataset dataset, int batchSize, in
     Console.WriteLine($"{name,-46}" + string.Concat(loaders.Select(kind => $"{Rate(Loader(kind, dataset, batchSize, 1), epochs),22:F1}")));
 }
 
-double Rate(IEnumerable<Dictionary<string, Tensor>> loader, int epochs)
+double Rate(IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs)
 {
     long batches = 0;
     Drain(loader, 2); // warm-up: native code paths and the JIT
@@ -74,7 +80,7 @@ double Rate(IEnumerable<Dictionary<string, Tensor>> loader, int epochs)
     return batches / clock.Elapsed.TotalSeconds;
 }
 
-static long Drain(IEnumerable<Dictionary<string, Tensor>> loader, int limit)
+static long Drain(IEnumerable<(Tensor Data, Tensor Labels)> loader, int limit)
 {
     long n = 0;
     foreach (var _ in loader) if (++n >= limit) break;
@@ -90,7 +96,7 @@ void EpochShare(string name, torch.utils.data.Dataset dataset, int batchSize, Fu
     }
 }
 
-(double Seconds, double SharePercent) TrainEpochs(IEnumerable<Dictionary<string, Tensor>> loader, Func<nn.Module<Tensor, Tensor>> network, int epochs)
+(double Seconds, double SharePercent) TrainEpochs(IEnumerable<(Tensor Data, Tensor Labels)> loader, Func<nn.Module<Tensor, Tensor>> network, int epochs)
 {
     torch.manual_seed(1);
     var model = network().to(device);
@@ -109,9 +115,9 @@ void EpochShare(string name, torch.utils.data.Dataset dataset, int batchSize, Fu
             dataClock.Stop();
             using (NewDisposeScope())
             {
-                var batch = enumerator.Current;
+                var (images, labels) = enumerator.Current;
                 optimizer.zero_grad();
-                var output = criterion.call(model.call(batch["data"]), batch["label"]);
+                var output = criterion.call(model.call(images), labels);
                 output.backward();
                 optimizer.step();
                 loss += output.item<float>();

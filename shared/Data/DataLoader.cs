@@ -85,13 +85,15 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     public IEnumerator<(Tensor Data, Tensor Labels)> GetEnumerator()
     {
         var chunks = Chunks(order.ToArray());
-        Task<(Tensor, Tensor)>? next = chunks.Count > 0 ? Start(chunks[0]) : null;
+        Task<(Tensor, Tensor)>? next = Prefetch && chunks.Count > 0 ? Start(chunks[0]) : null;
         try
         {
             for (int i = 0; i < chunks.Count; i++)
             {
-                var batch = Await(next!);
-                next = i + 1 < chunks.Count ? Start(chunks[i + 1]) : null;
+                var batch = Await(next ?? Start(chunks[i]));
+                // Only a prefetching loader makes the next batch before this one is used; otherwise it is made
+                // when the loop asks for it, so a loop that stops here (First()) never pays for it.
+                next = Prefetch && i + 1 < chunks.Count ? Start(chunks[i + 1]) : null;
                 yield return batch;
                 // Reached only when the caller asks for another batch: this one is done with. A loop that
                 // stops here (break, First()) keeps its batch.
@@ -134,8 +136,13 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     Tensor Place(Tensor tensor) =>
         (tensor.device_type == Device.type && tensor.device_index == Device.index ? tensor : tensor.to(Device)).DetachFromDisposeScope();
 
-    Task<(Tensor, Tensor)> Start(long[] chunk) =>
-        Prefetch ? Task.Run(() => Fetch(chunk)) : Task.FromResult(Fetch(chunk));
+    Task<(Tensor, Tensor)> Start(long[] chunk)
+    {
+        if (Prefetch) return Task.Run(() => Fetch(chunk));
+        // Made on the caller's thread; a failure is kept in the task so that Await unwraps it as it does a prefetch's.
+        try { return Task.FromResult(Fetch(chunk)); }
+        catch (Exception e) { return Task.FromException<(Tensor, Tensor)>(e); }
+    }
 
     /// <summary>The batch, or the exception that making it threw, unwrapped from the task and the parallel loop.</summary>
     static (Tensor, Tensor) Await(Task<(Tensor, Tensor)> task)

@@ -1,29 +1,66 @@
+using DeepLearningCourse.Data;
+using DeepLearningCourse.Tests.Data;
+using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 
 namespace DeepLearningCourse.Tests;
 
-[Collection(ProcessWideState.Name)]
 public class CourseTests
 {
     [Fact]
-    public void Chooses_the_cpu_here_prints_the_choice_and_seeds_torch()
+    public void A_result_line_shows_the_lessons_target_the_judgement_and_the_data_a_factory_noted()
     {
-        var log = new StringWriter();
-        var device = Course.ChooseDevice(seed: 7, log);
-        var first = torch.rand(5).data<float>().ToArray();
-        Course.ChooseDevice(seed: 7, TextWriter.Null);
-        var second = torch.rand(5).data<float>().ToArray();
+        // A photo folder with a name no other test uses: the line can only name it if the factory noted it.
+        using var root = new TemporaryFolder();
+        var name = $"result-photos-{Guid.NewGuid():N}";
+        DataFixtures.WriteImage(root.Combine(name, "cat", "1.png"), 8, 8, new Rgb24(1, 2, 3));
+        _ = new ImageFolder(root.Combine(name));
 
-        Assert.Equal(torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, device.type);
-        Assert.Same(device, Course.Device);
-        Assert.Equal(first, second);
-        Assert.Equal(7, Course.Seed);
-        var line = log.ToString();
-        Assert.Contains(device.type == DeviceType.CUDA ? "CUDA" : "CPU", line);
-        Assert.Contains("TorchSharp 0.107.0", line);
-        Assert.Contains("libtorch 2.10.0", line);
-        Assert.Contains($"{torch.get_num_threads()} threads", line);
-        Assert.Contains("mode", line);
+        var log = new StringWriter();
+        var met = Course.Result("Section 2 Part 5", "test accuracy", 0.871, log);
+        var missed = Course.Result("Section 2 Part 5", "test accuracy", 0.5, TextWriter.Null);
+
+        var line = log.ToString().TrimEnd();
+        var fields = line.Split(" | ");
+        Assert.Equal(7, fields.Length);
+        Assert.Equal("Result", fields[0]);
+        Assert.Equal("Section 2 Part 5 - Inference and Validation", fields[1]);
+        Assert.Equal("test accuracy 87.1%", fields[2]);
+        Assert.Equal("target >= 86.0%", fields[3]);
+        Assert.Contains(name, fields[5]);
+        Assert.Equal(line, met.ToString());
+        Assert.True(met.Met);
+        Assert.False(missed.Met);
+        if (Course.Mode == CourseMode.Full)
+        {
+            Assert.Equal("met", fields[4]);
+            Assert.Equal("MISSED", missed.ToString().Split(" | ")[4]);
+            Assert.Equal("full mode", fields[6]);
+        }
+        else Assert.Equal("not judged (fast mode)", fields[4]);
+    }
+
+    [Theory]
+    [InlineData(CourseMode.Full, 0.30, "met")]
+    [InlineData(CourseMode.Full, 0.45, "MISSED")]
+    [InlineData(CourseMode.Fast, 0.30, "not judged (fast mode)")]
+    [InlineData(CourseMode.Fast, 0.45, "not judged (fast mode)")]
+    public void Only_full_mode_judges_the_target(CourseMode mode, double loss, string judgement)
+    {
+        var line = new LessonResult(LessonTargets.Find("Section 2 Part 4", "training loss"), loss, "Fashion-MNIST", mode).ToString();
+        Assert.Equal(judgement, line.Split(" | ")[4]);
+        Assert.EndsWith($"| {mode.ToString().ToLowerInvariant()} mode", line);
+    }
+
+    [Theory]
+    [InlineData("Section 2 Part 9", "test accuracy")]
+    [InlineData("Section 2 Part 5", "test acuracy")]
+    public void An_unknown_lesson_or_metric_lists_the_known_ones(string lesson, string metric)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Course.Result(lesson, metric, 0.9, TextWriter.Null));
+        Assert.Contains($"'{metric}'", error.Message);
+        Assert.Contains($"'{lesson}'", error.Message);
+        Assert.All(LessonTargets.All, known => Assert.Contains($"{known.Lesson}: {known.Metric}", error.Message));
     }
 
     [Fact]

@@ -23,8 +23,9 @@ public static class Results
             foreach (var line in OutputLines(notebook).Where(l => l.StartsWith("Result | ")))
             {
                 var fields = line.Split(" | ");
-                if (fields.Length != 9) continue;
-                if (fields[8] != "full mode") { skipped++; continue; }
+                // Result | lesson - title | metric value | target t | judgement | data | mode
+                if (fields.Length != 7) continue;
+                if (fields[6] != "full mode") { skipped++; continue; }
                 rows.Add((Path.GetRelativePath(executedFolder, notebook), fields));
             }
         }
@@ -35,13 +36,13 @@ public static class Results
         text.AppendLine("Measured by the lessons themselves in full mode and collected by `tools/results` from the executed");
         text.AppendLine("notebooks in `artifacts/notebooks/` (run `tools/run-course` first). Do not edit by hand.");
         text.AppendLine();
-        text.AppendLine("| Lesson | Data | Training | Wall time | Metric | Measured | Target | |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| Lesson | Data | Metric | Measured | Target | Met |");
+        text.AppendLine("|---|---|---|---|---|---|");
         foreach (var (_, f) in rows)
         {
             var metric = f[2][..f[2].LastIndexOf(' ')];
             var value = f[2][(f[2].LastIndexOf(' ') + 1)..];
-            text.AppendLine($"| {f[1]} | {f[5]} | {f[6]} | {f[7]} | {metric} | {value} | {f[3]["target ".Length..]} | {f[4]} |");
+            text.AppendLine($"| {f[1]} | {f[5]} | {metric} | {value} | {f[3]["target ".Length..]} | {f[4]} |");
         }
         File.WriteAllText(markdownPath, text.ToString());
         log.WriteLine($"Wrote {rows.Count} full-mode result(s) to {markdownPath}" + (skipped > 0 ? $"; ignored {skipped} fast-mode result(s)." : "."));

@@ -1,6 +1,7 @@
 using DeepLearningCourse.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
 
 namespace DeepLearningCourse.Tests.Data;
 
@@ -12,6 +13,37 @@ public sealed class TemporaryFolder : IDisposable
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+/// <summary>
+/// Sample i is the vector [i, i] (or, for samples listed in <paramref name="wide"/>, [i, i, i]) labelled i;
+/// reading a sample listed in <paramref name="broken"/> fails as a corrupt file would. Counts every read.
+/// </summary>
+public sealed class NumberDataset(int count, long[]? broken = null, long[]? wide = null) : torch.utils.data.Dataset
+{
+    int reads;
+    volatile bool failed;
+
+    public int Reads => Volatile.Read(ref reads);
+
+    /// <summary>Whether reading a broken sample has failed yet.</summary>
+    public bool Failed => failed;
+
+    public override long Count => count;
+
+    public override Dictionary<string, torch.Tensor> GetTensor(long index)
+    {
+        Interlocked.Increment(ref reads);
+        if (broken?.Contains(index) == true)
+        {
+            failed = true;
+            throw new DataFormatException($"sample-{index}.bin", "truncated");
+        }
+        var width = wide?.Contains(index) == true ? 3 : 2;
+        return new() { ["data"] = torch.full(width, index, torch.ScalarType.Float32), ["label"] = torch.tensor(index) };
+    }
+
+    public override string ToString() => $"{count} numbers";
 }
 
 public static class DataFixtures

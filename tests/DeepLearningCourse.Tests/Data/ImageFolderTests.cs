@@ -74,7 +74,7 @@ public class ImageFolderTests
             var augment = Transforms.Compose(Transforms.RandomRotation(30, seed: 11), Transforms.RandomResizedCrop(64, seed: 12),
                 Transforms.RandomHorizontalFlip(seed: 13));
             var loader = new DataLoader(Datasets.CatsAndDogs(train: true, augment, root.Path), batchSize: 5, shuffle: true, seed: 5, workers: 4);
-            return loader.SelectMany(batch => batch["data"].data<float>().ToArray()).ToArray();
+            return loader.SelectMany(batch => batch.Data.data<float>().ToArray()).ToArray();
         }
 
         var first = FirstEpoch();

@@ -1,5 +1,9 @@
 using DeepLearningCourse.Data;
 using DeepLearningCourse.Display;
+using DeepLearningCourse.Tests.Data;
+using DeepLearningCourse.Training;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Formatting;
 using OxyPlot;
 using OxyPlot.Axes;
@@ -249,5 +253,56 @@ public class DisplayTests
         Assert.Equal("  (fc1) Linear  weight [128, 784]  bias [128]", lines[1]);
         Assert.Equal("  (relu1) ReLU", lines[2]);
         Assert.Equal("  (output) Linear  weight [10, 128]  bias [10]", lines[3]);
+    }
+
+    [Fact]
+    public void A_loader_shows_its_summary_without_loading_a_batch()
+    {
+        NotebookFormatters.Register();
+        var dataset = new NumberDataset(100);
+        var loader = new DataLoader(dataset, 32);
+
+        var text = loader.ToDisplayString("text/plain");
+
+        Assert.Equal("DataLoader: 4 batches of 32 (in order) on cpu, from 100 numbers", text);
+        Assert.Equal(0, dataset.Reads);
+    }
+
+    static TrainingHistory TwoEpochs()
+    {
+        var history = new TrainingHistory(2);
+        history.Add(new EpochResult(1, 0.9, 0.6, 0.8, 0.7, TimeSpan.FromSeconds(1)));
+        history.Add(new EpochResult(2, 0.5, 0.8, 0.6, 0.75, TimeSpan.FromSeconds(1)));
+        return history;
+    }
+
+    [Fact]
+    public void A_history_shows_its_table_when_no_Fit_in_this_command_showed_it()
+    {
+        NotebookFormatters.Register();
+        var history = TwoEpochs();
+        var table = history.ToString();
+
+        Assert.StartsWith("epoch  train loss  train acc  valid loss  valid acc", table);
+        Assert.Equal(3, table.Split('\n').Length);
+        Assert.Equal(table, history.ToDisplayString("text/plain"));
+
+        // Shown by a Fit in another command: a later cell that ends with the history shows it again.
+        history.ShownBy = new SubmitCode("trainer.Fit(trainloader, 2)");
+        Assert.Equal(table, history.ToDisplayString("text/plain"));
+    }
+
+    [Fact]
+    public void A_history_already_shown_by_Fit_in_the_same_command_adds_nothing()
+    {
+        NotebookFormatters.Register();
+        var history = TwoEpochs();
+        var command = new SubmitCode("var history = trainer.Fit(trainloader, 2); history");
+        history.ShownBy = command;
+
+        using (KernelInvocationContext.GetOrCreateAmbientContext(command))
+            Assert.Equal("", history.ToDisplayString("text/plain"));
+        using (KernelInvocationContext.GetOrCreateAmbientContext(new SubmitCode("history")))
+            Assert.Equal(history.ToString(), history.ToDisplayString("text/plain"));
     }
 }

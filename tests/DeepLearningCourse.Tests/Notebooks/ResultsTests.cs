@@ -22,7 +22,7 @@ public sealed class ResultsTests : IDisposable
     }
 
     static string Line(CourseMode mode, double value) =>
-        new LessonResult("Part 5", "test accuracy", value, Target.AtLeast(0.86, "P1"), "Fashion-MNIST (60000 train)", 30, TimeSpan.FromSeconds(125.44), mode).ToString();
+        new LessonResult(new LessonTarget("Part 5", "Inference", "test accuracy", Target.AtLeast(0.86, "P1")), value, "Fashion-MNIST, pretrained vgg16", mode).ToString();
 
     [Fact]
     public void Collects_full_mode_results_and_ignores_fast_ones()
@@ -35,7 +35,7 @@ public sealed class ResultsTests : IDisposable
         Assert.Equal(0, Results.Write(folder, markdown, log));
 
         var rows = File.ReadAllLines(markdown).Where(l => l.StartsWith("| Part")).ToList();
-        Assert.Equal(["| Part 5 | Fashion-MNIST (60000 train) | 30 epochs | 125.4 s | test accuracy | 87.1% | >= 86.0% | met |"], rows);
+        Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | test accuracy | 87.1% | >= 86.0% | met |"], rows);
         Assert.Contains("ignored 1 fast-mode", log.ToString());
     }
 

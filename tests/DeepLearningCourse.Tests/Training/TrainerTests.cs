@@ -1,3 +1,4 @@
+using DeepLearningCourse.Data;
 using DeepLearningCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,8 +37,8 @@ public class TrainerTests
         return (model, trainer);
     }
 
-    static TorchSharp.Modules.DataLoader Loader(int count, int seed, bool shuffle) =>
-        utils.data.DataLoader(new Blobs(count, seed), batchSize: 32, shuffle: shuffle, seed: seed);
+    static DataLoader Loader(int count, int seed, bool shuffle) =>
+        new(new Blobs(count, seed), batchSize: 32, shuffle: shuffle, seed: seed);
 
     [Fact]
     public void Learns_a_separable_problem_and_reports_loss_and_accuracy_per_epoch()
@@ -73,7 +74,7 @@ public class TrainerTests
         var validloader = Loader(200, 6, shuffle: false);
         var history = trainer.Fit(Loader(300, 5, shuffle: true), epochs: 8, validloader, keepBest: true, log: TextWriter.Null);
 
-        Assert.Equal(history.Epochs.Min(e => e.ValidLoss), history.Best.ValidLoss);
+        Assert.Equal(history.Epochs.Min(e => e.ValidLoss), history.Best!.ValidLoss);
         Assert.Equal(history.BestEpoch, history.RestoredEpoch);
         Assert.Equal(history.Best.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
     }
@@ -131,5 +132,154 @@ public class TrainerTests
         var png = history.LossCurve();
         Assert.Equal(640, png.Width);
         Assert.NotNull(SkiaSharp.SKBitmap.Decode(png.Bytes));
+    }
+
+    /// <summary>A network class whose author forgot RegisterComponents(): its layer is invisible to parameters().</summary>
+    sealed class Unregistered : nn.Module<Tensor, Tensor>
+    {
+        public readonly TorchSharp.Modules.Linear Layer = nn.Linear(2, 3);
+
+        public Unregistered() : base(nameof(Unregistered)) { }
+
+        public override Tensor forward(Tensor input) => Layer.call(input);
+    }
+
+    /// <summary>
+    /// Replays fixed batches once per pass; in pass <paramref name="poisonedPass"/> the inputs of batch
+    /// <paramref name="poisonedBatch"/> (1-based) are NaN. Batches are the caller's to free, as with a List.
+    /// </summary>
+    sealed class Replay(IReadOnlyList<(Tensor Data, Tensor Labels)> batches, int poisonedPass, int poisonedBatch) : IEnumerable<(Tensor Data, Tensor Labels)>
+    {
+        int passes;
+
+        public IEnumerator<(Tensor Data, Tensor Labels)> GetEnumerator()
+        {
+            passes++;
+            for (int i = 0; i < batches.Count; i++)
+                yield return passes == poisonedPass && i + 1 == poisonedBatch
+                    ? (full_like(batches[i].Data, double.NaN), batches[i].Labels)
+                    : batches[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    static List<(Tensor Data, Tensor Labels)> Batches(int count, int seed) =>
+        Loader(count, seed, shuffle: false).Select(b => (b.Data.clone(), b.Labels.clone())).ToList();
+
+    [Fact]
+    public void A_model_whose_layers_were_never_registered_is_refused_with_the_fix()
+    {
+        var model = new Unregistered();
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, nn.NLLLoss(), optim.SGD(model.Layer.parameters(), 0.1), CPU));
+        Assert.Equal("model", error.ParamName);
+        Assert.Contains("RegisterComponents()", error.Message);
+    }
+
+    [Fact]
+    public void A_fully_frozen_model_is_refused()
+    {
+        var model = nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(1));
+        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
+
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, nn.NLLLoss(), optim.SGD(model.parameters(), 0.1), CPU));
+        Assert.Contains("no trainable parameters", error.Message);
+        Assert.Contains("frozen", error.Message);
+        Assert.Contains("RegisterComponents()", error.Message);
+    }
+
+    [Fact]
+    public void An_optimizer_over_another_models_parameters_is_refused()
+    {
+        var model = nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(1));
+        var other = nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(1));
+
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, nn.NLLLoss(), optim.SGD(other.parameters(), 0.1), CPU));
+        Assert.Equal("optimizer", error.ParamName);
+        Assert.Contains("none of the model's trainable parameters", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void Fewer_than_one_epoch_is_refused(int epochs)
+    {
+        var (_, trainer) = NewRun(1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(Loader(64, 1, shuffle: false), epochs, log: TextWriter.Null));
+        Assert.Equal("epochs", error.ParamName);
+        Assert.Contains($"got {epochs}", error.Message);
+    }
+
+    [Fact]
+    public void A_loss_that_stops_being_a_number_stops_training_and_names_the_epoch_and_batch()
+    {
+        var (_, trainer) = NewRun(2);
+        var batches = Batches(160, 2);
+        var log = new StringWriter();
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(new Replay(batches, poisonedPass: 2, poisonedBatch: 3), 4, log: log));
+
+        Assert.Equal(2, error.Epoch);
+        Assert.Equal(3, error.Batch);
+        Assert.True(float.IsNaN(error.Loss));
+        Assert.Contains("epoch 2, batch 3", error.Message);
+        Assert.Contains("learning rate", error.Message);
+        // Epoch 1 finished and was reported; nothing after the NaN batch ran.
+        Assert.Equal(2, log.ToString().TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
+    public void A_validation_loss_that_is_not_a_number_is_never_the_best()
+    {
+        var history = new TrainingHistory(5);
+        history.Add(new EpochResult(1, 1.0, null, double.NaN, null, TimeSpan.Zero));
+        Assert.Equal(0, history.BestEpoch);
+        Assert.Null(history.Best);
+        history.Add(new EpochResult(2, 0.9, null, 0.8, null, TimeSpan.Zero));
+        history.Add(new EpochResult(3, 0.8, null, double.NaN, null, TimeSpan.Zero));
+        history.Add(new EpochResult(4, 0.7, null, double.NegativeInfinity, null, TimeSpan.Zero));
+        Assert.Equal(2, history.BestEpoch);
+        history.Add(new EpochResult(5, 0.6, null, 0.5, null, TimeSpan.Zero));
+        Assert.Equal(5, history.BestEpoch);
+        Assert.Equal(0.5, history.Best!.ValidLoss);
+    }
+
+    [Fact]
+    public void Keeping_the_best_weights_skips_an_epoch_whose_validation_loss_is_not_a_number()
+    {
+        var (_, trainer) = NewRun(3);
+        var trainloader = Loader(320, 3, shuffle: true);
+        // The first epoch's validation is poisoned: a NaN taken as the first best would never be beaten,
+        // since nothing compares as less than NaN.
+        var validloader = new Replay(Batches(96, 4), poisonedPass: 1, poisonedBatch: 1);
+
+        var history = trainer.Fit(trainloader, 3, validloader, keepBest: true, log: TextWriter.Null);
+
+        Assert.True(double.IsNaN(history.Epochs[0].ValidLoss!.Value));
+        Assert.NotEqual(1, history.BestEpoch);
+        Assert.Equal(history.BestEpoch, history.RestoredEpoch);
+        Assert.Equal(history.Epochs.Skip(1).Min(e => e.ValidLoss), history.Best!.ValidLoss);
+        Assert.Equal(history.Best.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
+    }
+
+    [Fact]
+    public void The_accuracy_curve_is_a_chart_for_a_classifier_only()
+    {
+        var (_, trainer) = NewRun(1);
+        var history = trainer.Fit(Loader(128, 1, shuffle: true), 2, Loader(64, 2, shuffle: false), log: TextWriter.Null);
+        var png = history.AccuracyCurve();
+        Assert.Equal(640, png.Width);
+        Assert.NotNull(SkiaSharp.SKBitmap.Decode(png.Bytes));
+
+        // A regression: one output per sample, real-valued targets, so no accuracy.
+        manual_seed(1);
+        var regression = nn.Linear(2, 1);
+        var points = randn(64, 2);
+        var batches = new List<(Tensor, Tensor)> { (points, points.sum(1, keepdim: true)) };
+        var fitted = new Trainer(regression, nn.MSELoss(), optim.SGD(regression.parameters(), 0.1), CPU).Fit(batches, 2, log: TextWriter.Null);
+
+        Assert.All(fitted.Epochs, e => Assert.Null(e.TrainAccuracy));
+        var error = Assert.Throws<InvalidOperationException>(() => fitted.AccuracyCurve());
+        Assert.Contains("no accuracy", error.Message);
     }
 }
