@@ -121,7 +121,7 @@ public static class RecordedOutputs
         }
         log.WriteLine(stale == 0
             ? $"Recorded outputs are current in all {checkedCount} lesson(s)."
-            : $"{stale} of {checkedCount} lesson(s) need their outputs recorded again.");
+            : $"{stale} of {checkedCount} lesson(s) need their outputs recorded.");
         return stale == 0 ? 0 : 1;
     }
 }
