@@ -152,10 +152,23 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_lesson_that_is_not_a_notebook_fails_by_name()
+    {
+        var broken = Path.Combine(output, "broken.ipynb");
+        File.WriteAllText(broken, "{ \"cells\": ");
+
+        var (code, log) = Run(broken);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("broken.ipynb: not valid JSON", log);
+    }
+
+    [Fact]
     public void Unknown_notebook_names_and_options_are_errors()
     {
         Assert.NotEqual(0, Run("no such lesson anywhere").Code);
         Assert.NotEqual(0, Run("--fastest").Code);
+        Assert.NotEqual(0, Run("--record", "--check-outputs").Code);
     }
 
     public void Dispose()
