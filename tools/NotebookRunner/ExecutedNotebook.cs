@@ -11,17 +11,15 @@ public sealed record ExecutedCell(int Number, string FirstLine, DateTimeOffset? 
 /// <summary>Reads what dotnet-repl wrote: each code cell's timing and its error output, if any.</summary>
 public static class ExecutedNotebook
 {
-    public static IReadOnlyList<ExecutedCell> Read(string path)
+    public static IReadOnlyList<ExecutedCell> Read(JsonObject notebook)
     {
-        var notebook = JsonNode.Parse(File.ReadAllText(path))!;
         var cells = new List<ExecutedCell>();
         var number = 0;
-        foreach (var cell in notebook["cells"]!.AsArray())
+        foreach (var cell in NotebookJson.Cells(notebook).Where(NotebookJson.IsCode))
         {
-            if ((string?)cell!["cell_type"] != "code") continue;
             number++;
             var metadata = cell["metadata"];
-            var source = Text(cell["source"]);
+            var source = NotebookJson.Text(cell["source"]);
             var error = cell["outputs"]?.AsArray()
                 .FirstOrDefault(o => (string?)o!["output_type"] == "error") is { } e
                 ? FirstLine($"{(string?)e["ename"]}: {(string?)e["evalue"]}")
@@ -41,13 +39,6 @@ public static class ExecutedNotebook
         var setup = cells.FirstOrDefault(c => c.FirstLine.Contains("Course.dib"));
         return setup?.End is { } end && cells[0].Start is { } start ? end - start : null;
     }
-
-    static string Text(JsonNode? source) => source switch
-    {
-        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
-        JsonValue value => (string?)value ?? "",
-        _ => "",
-    };
 
     static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
 

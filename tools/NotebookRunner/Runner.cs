@@ -1,23 +1,29 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 
 namespace NotebookRunner;
 
 /// <summary>
-/// Runs notebooks one by one, each with its own folder as working directory (as VS Code does),
-/// writes the executed copies and a TRX file under the output folder, prints one line per
-/// notebook and returns non-zero if any cell failed or a kernel crashed.
+/// Runs notebooks one by one, each with its own folder as working directory (as VS Code does) and
+/// without the outputs it was stored with (as a learner opens it), writes each executed copy,
+/// cleaned of kernel noise, with its own TRX file under the output folder, prints one line per
+/// notebook and returns non-zero if any cell failed or a kernel crashed. With --record, a lesson
+/// that passed gets its new outputs written back into it.
 /// </summary>
 public static class Runner
 {
     const string Usage = """
-        Usage: run-course [--fast] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
-               run-course --results [--output DIR]   (collect full-mode results into RESULTS.md)
-          NOTEBOOK   a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
-          --fast     CI's fast mode (COURSE_MODE=fast): less data, fewer epochs
-          --output   where executed notebooks and results.trx go (default: artifacts/notebooks)
-          --timeout  minutes one notebook may run before it is stopped (default: 60)
-          --results  write RESULTS.md from the executed notebooks instead of running any
+        Usage: run-course [--fast] [--record] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
+               run-course --results [--output DIR]        (collect full-mode results into RESULTS.md)
+               run-course --check-outputs [NOTEBOOK ...]  (are the lessons' recorded outputs current?)
+          NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
+          --fast           CI's fast mode (COURSE_MODE=fast): less data, fewer epochs
+          --record         write each passing notebook's outputs back into the lesson file
+          --output         where executed notebooks go, in full/ or fast/, each with its .trx (default: artifacts/notebooks)
+          --timeout        minutes one notebook may run before it is stopped (default: 60)
+          --results        write RESULTS.md from the executed full-mode notebooks instead of running any
+          --check-outputs  fail if a lesson has no outputs from a full run, or its code changed since
         """;
 
     public static int Run(string[] args, TextWriter log)
@@ -37,40 +43,77 @@ public static class Runner
         }
 
         var root = RepositoryRoot();
+        var output = Path.GetFullPath(options.Output ?? Path.Combine(root, "artifacts", "notebooks"));
         if (options.Results)
-            return Results.Write(Path.GetFullPath(options.Output ?? Path.Combine(root, "artifacts", "notebooks")), Path.Combine(root, "RESULTS.md"), log);
+            return Results.Write(Path.Combine(output, ModeName(fast: false)), Path.Combine(root, "RESULTS.md"), log);
 
         var notebooks = Select(root, options.Names);
         if (notebooks.Count == 0)
         {
-            log.WriteLine($"No notebook matches {string.Join(", ", options.Names)}.");
+            log.WriteLine(options.Names.Count == 0 ? "No lesson notebooks under Section*/." : $"No notebook matches {string.Join(", ", options.Names)}.");
             return 66;
         }
+        if (options.CheckOutputs)
+            return RecordedOutputs.CheckAll(root, notebooks, log);
 
-        var output = Path.GetFullPath(options.Output ?? Path.Combine(root, "artifacts", "notebooks"));
-        Directory.CreateDirectory(output);
-        log.WriteLine($"Running {notebooks.Count} notebook(s) in {(options.Fast ? "fast" : "full")} mode; executed copies in {Path.GetRelativePath(root, output)}");
+        var mode = ModeName(options.Fast);
+        var modeOutput = Path.Combine(output, mode);
+        log.WriteLine($"Running {notebooks.Count} notebook(s) in {mode} mode; executed copies in {Path.GetRelativePath(root, modeOutput)}"
+            + (options.Record ? "; passing ones are recorded into the lesson files" : ""));
 
-        var results = new List<NotebookResult>();
+        var cleaner = OutputCleaner.ForThisMachine(root);
+        var failed = 0;
         foreach (var notebook in notebooks)
         {
             var relative = Path.GetRelativePath(root, notebook);
-            var executed = Path.Combine(output, relative.StartsWith("..") ? Path.GetFileName(notebook) : relative);
-            var result = Execute(notebook, executed, options);
-            results.Add(result with { Name = relative });
+            var executed = Path.Combine(modeOutput, relative.StartsWith("..") ? Path.GetFileName(notebook) : relative);
+            NotebookResult result;
+            try { result = Execute(notebook, executed, options, cleaner) with { Name = relative }; }
+            catch (InvalidDataException e)
+            {
+                log.WriteLine($"FAIL  {relative}  {e.Message}");
+                failed++;
+                continue;
+            }
+            Trx.Write(Path.ChangeExtension(executed, ".trx"), [result]);
             log.WriteLine(result.Summary(relative));
+            if (!result.Passed) failed++;
+            else if (options.Record) Record(notebook, executed, mode, log);
         }
 
-        Trx.Write(Path.Combine(output, "results.trx"), results);
-        var failed = results.Count(r => !r.Passed);
-        log.WriteLine($"{results.Count - failed} passed, {failed} failed");
+        log.WriteLine($"{notebooks.Count - failed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }
 
-    static NotebookResult Execute(string notebook, string executed, Options options)
+    static string ModeName(bool fast) => fast ? "fast" : "full";
+
+    static void Record(string lesson, string executed, string mode, TextWriter log)
+    {
+        try
+        {
+            RecordedOutputs.Record(lesson, NotebookJson.Load(executed), mode, DateTimeOffset.UtcNow);
+        }
+        catch (InvalidDataException e)
+        {
+            log.WriteLine($"      not recorded: {e.Message}");
+            return;
+        }
+        var size = new FileInfo(lesson).Length;
+        log.WriteLine($"      recorded into the lesson ({size / 1e3:F0} kB)" +
+            (size > RecordedOutputs.MaxBytes ? $"; over the {RecordedOutputs.MaxBytes / 1e6:F0} MB limit, so tools/test will reject it" : ""));
+    }
+
+    static NotebookResult Execute(string notebook, string executed, Options options, OutputCleaner cleaner)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(executed)!);
         File.Delete(executed);
+
+        // The kernel runs a copy without the stored outputs, so outputs recorded in the lesson can
+        // neither mask a failure nor pass for new ones. Imports resolve against the working
+        // directory, the lesson's own folder, so the copy can live anywhere.
+        var input = Directory.CreateTempSubdirectory("course-run-");
+        var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
+        NotebookJson.Save(RecordedOutputs.WithoutOutputs(NotebookJson.Load(notebook)), fresh);
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -78,26 +121,62 @@ public static class Runner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "repl", "--run", notebook, "--exit-after-run", "--output-path", executed })
+        foreach (var a in new[] { "repl", "--run", fresh, "--exit-after-run", "--output-path", executed })
             start.ArgumentList.Add(a);
-        start.Environment["COURSE_MODE"] = options.Fast ? "fast" : "full";
+        start.Environment["COURSE_MODE"] = ModeName(options.Fast);
 
+        var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var finished = process.WaitForExit(TimeSpan.FromMinutes(options.TimeoutMinutes));
-        if (!finished) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
+        bool finished;
+        int exitCode;
+        string stderr, stdout;
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stderrTask = process.StandardError.ReadToEndAsync();
+            var stdoutTask = process.StandardOutput.ReadToEndAsync();
+            finished = process.WaitForExit(TimeSpan.FromMinutes(options.TimeoutMinutes));
+            if (!finished) process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            (exitCode, stderr, stdout) = (process.ExitCode, stderrTask.Result, stdoutTask.Result);
+        }
+        finally
+        {
+            input.Delete(recursive: true);
+        }
         clock.Stop();
 
-        var cells = File.Exists(executed) ? ExecutedNotebook.Read(executed) : [];
+        IReadOnlyList<ExecutedCell> cells = [];
+        if (File.Exists(executed))
+        {
+            var notebookRan = NotebookJson.Load(executed);
+            cleaner.Clean(notebookRan);
+            cells = ExecutedNotebook.Read(notebookRan);
+            Stamp(notebookRan, ModeName(options.Fast), startedAt, clock.Elapsed, ExecutedNotebook.ReadyTime(cells));
+            NotebookJson.Save(notebookRan, executed);
+        }
         var problem = !finished ? $"stopped after {options.TimeoutMinutes} min"
-            : !File.Exists(executed) ? $"kernel crashed (exit code {process.ExitCode}, no notebook written){Tail(stderr.Result + stdout.Result)}"
+            : !File.Exists(executed) ? $"kernel crashed (exit code {exitCode}, no notebook written){Tail(stderr + stdout)}"
             : cells.FirstOrDefault(c => c.Error is not null) is { } bad ? $"cell {bad.Number}: {bad.Error}"
-            : process.ExitCode != 0 ? $"dotnet-repl exit code {process.ExitCode}{Tail(stderr.Result)}"
+            : exitCode != 0 ? $"dotnet-repl exit code {exitCode}{Tail(stderr)}"
             : null;
         return new NotebookResult(notebook, problem is null, problem, clock.Elapsed, ExecutedNotebook.ReadyTime(cells), cells);
+    }
+
+    /// <summary>Notes in the executed copy how it ran, so tools/results can report the runner's own wall time.</summary>
+    static void Stamp(JsonObject executed, string mode, DateTimeOffset started, TimeSpan wall, TimeSpan? ready)
+    {
+        var metadata = executed["metadata"] as JsonObject ?? new JsonObject();
+        executed["metadata"] = metadata;
+        var course = metadata["course"] as JsonObject ?? new JsonObject();
+        metadata["course"] = course;
+        course["run"] = new JsonObject
+        {
+            ["mode"] = mode,
+            ["started"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
+            ["ready_seconds"] = ready is { } r ? Math.Round(r.TotalSeconds, 1) : null,
+        };
     }
 
     static string Tail(string text)
@@ -134,11 +213,11 @@ public static class Runner
         throw new DirectoryNotFoundException("Run this from inside the course repository.");
     }
 
-    sealed record Options(bool Fast, bool Help, bool Results, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
+    sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
     {
         public static Options Parse(string[] args)
         {
-            bool fast = false, help = false, results = false;
+            bool fast = false, help = false, results = false, record = false, checkOutputs = false;
             string? output = null;
             int timeout = 60;
             var names = new List<string>();
@@ -148,6 +227,8 @@ public static class Runner
                 {
                     case "--fast": fast = true; break;
                     case "--results": results = true; break;
+                    case "--record": record = true; break;
+                    case "--check-outputs": checkOutputs = true; break;
                     case "-h" or "--help": help = true; break;
                     case "--output": output = Value(args, ref i); break;
                     case "--timeout":
@@ -158,7 +239,9 @@ public static class Runner
                     default: names.Add(args[i]); break;
                 }
             }
-            return new Options(fast, help, results, output, timeout, names);
+            if (new[] { results, record, checkOutputs }.Count(x => x) > 1)
+                throw new ArgumentException("Choose one of --results, --record and --check-outputs.");
+            return new Options(fast, help, results, record, checkOutputs, output, timeout, names);
         }
 
         static string Value(string[] args, ref int i) =>

@@ -7,7 +7,9 @@ public sealed class ResultsTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("results-test-").FullName;
 
-    void WriteExecuted(string relative, params string[] printed)
+    void WriteExecuted(string relative, params string[] printed) => WriteExecuted(relative, null, printed);
+
+    void WriteExecuted(string relative, double? runnerWallSeconds, params string[] printed)
     {
         var outputs = new JsonArray(printed.Select(text => (JsonNode)new JsonObject
         {
@@ -16,6 +18,8 @@ public sealed class ResultsTests : IDisposable
             ["text"] = new JsonArray(text.Split('\n').Select(l => (JsonNode)JsonValue.Create(l + "\n")!).ToArray()),
         }).ToArray());
         var notebook = new JsonObject { ["cells"] = new JsonArray(new JsonObject { ["cell_type"] = "code", ["outputs"] = outputs }) };
+        if (runnerWallSeconds is { } seconds)
+            notebook["metadata"] = new JsonObject { ["course"] = new JsonObject { ["run"] = new JsonObject { ["mode"] = "full", ["wall_seconds"] = seconds } } };
         var path = Path.Combine(folder, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, notebook.ToJsonString());
@@ -37,6 +41,17 @@ public sealed class ResultsTests : IDisposable
         var rows = File.ReadAllLines(markdown).Where(l => l.StartsWith("| Part")).ToList();
         Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | test accuracy | 87.1% | >= 86.0% | met |"], rows);
         Assert.Contains("ignored 1 fast-mode", log.ToString());
+    }
+
+    [Fact]
+    public void The_runners_own_wall_time_is_preferred_to_the_lessons()
+    {
+        WriteExecuted("Section2/a.ipynb", 301.04, Line(CourseMode.Full, 0.871));
+        var markdown = Path.Combine(folder, "RESULTS.md");
+
+        Assert.Equal(0, Results.Write(folder, markdown, TextWriter.Null));
+
+        Assert.Contains("| 30 epochs | 301.0 s | test accuracy |", File.ReadAllText(markdown));
     }
 
     [Fact]

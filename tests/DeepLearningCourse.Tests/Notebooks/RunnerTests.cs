@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using NotebookRunner;
 
@@ -7,8 +8,9 @@ namespace DeepLearningCourse.Tests.Notebooks;
 public sealed class RunnerTests : IDisposable
 {
     readonly string output = Directory.CreateTempSubdirectory("runner-test-").FullName;
+    string? lessons;
 
-    static string Fixture(string name)
+    internal static string Fixture(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -16,6 +18,23 @@ public sealed class RunnerTests : IDisposable
             if (File.Exists(path)) return path;
         }
         throw new FileNotFoundException(name);
+    }
+
+    static string Executed(string mode, string fixture) =>
+        Path.Combine(mode, "tests", "DeepLearningCourse.Tests", "Notebooks", "Fixtures", fixture);
+
+    /// <summary>
+    /// A copy of a fixture to play a lesson. It lives inside the repository (under the ignored
+    /// artifacts/ folder) because dotnet-repl is a local tool, found from the working folder.
+    /// </summary>
+    string Lesson(string fixture)
+    {
+        var repository = Path.GetDirectoryName(Fixture(fixture))!;
+        for (var i = 0; i < 4; i++) repository = Path.GetDirectoryName(repository)!;
+        lessons ??= Directory.CreateDirectory(Path.Combine(repository, "artifacts", "runner-test-lessons", Guid.NewGuid().ToString("N"))).FullName;
+        var lesson = Path.Combine(lessons, fixture);
+        File.Copy(Fixture(fixture), lesson);
+        return lesson;
     }
 
     (int Code, string Log) Run(params string[] args)
@@ -36,7 +55,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("this cell fails on purpose", log);
         Assert.Contains("0 passed, 1 failed", log);
 
-        var trx = XDocument.Load(Path.Combine(output, "results.trx"));
+        var trx = XDocument.Load(Path.Combine(output, Path.ChangeExtension(Executed("full", "failing-cell.ipynb"), ".trx")));
         var outcomes = trx.Descendants().Where(e => e.Name.LocalName == "UnitTestResult").Select(e => (string)e.Attribute("outcome")!).ToList();
         Assert.Equal(["Passed", "Failed", "Passed"], outcomes);
     }
@@ -49,8 +68,78 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("PASS  ", log);
         Assert.Contains("1 passed, 0 failed", log);
-        var executed = Path.Combine(output, "tests", "DeepLearningCourse.Tests", "Notebooks", "Fixtures", "passing.ipynb");
-        Assert.Contains("fast", File.ReadAllText(executed));
+        var executed = NotebookJson.Load(Path.Combine(output, Executed("fast", "passing.ipynb")));
+        Assert.Equal("fast\n", NotebookJson.Text(executed["cells"]![2]!["outputs"]![0]!["text"]));
+        Assert.Equal("fast", (string?)executed["metadata"]!["course"]!["run"]!["mode"]);
+        Assert.True((double?)executed["metadata"]!["course"]!["run"]!["wall_seconds"] > 0);
+    }
+
+    [Fact]
+    public void The_executed_copy_shows_neither_package_installation_nor_this_machines_paths()
+    {
+        var (code, log) = Run(Fixture("package-install.ipynb"));
+
+        Assert.Equal(0, code);
+        var text = File.ReadAllText(Path.Combine(output, Executed("full", "package-install.ipynb")));
+        var executed = NotebookJson.Load(Path.Combine(output, Executed("full", "package-install.ipynb")));
+        Assert.Empty(executed["cells"]![1]!["outputs"]!.AsArray());
+        Assert.Equal("Working in tests/DeepLearningCourse.Tests/Notebooks/Fixtures\n", NotebookJson.Text(executed["cells"]![2]!["outputs"]![0]!["text"]));
+        Assert.DoesNotContain("Installing Packages", text);
+        Assert.DoesNotContain("Loading extensions", text);
+        Assert.DoesNotContain(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + "/", text);
+    }
+
+    [Fact]
+    public void Running_one_notebook_keeps_the_results_of_another()
+    {
+        Run(Fixture("passing.ipynb"));
+        Run(Fixture("failing-cell.ipynb"));
+
+        Assert.True(File.Exists(Path.Combine(output, Executed("full", "passing.ipynb"))));
+        Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(Executed("full", "passing.ipynb"), ".trx"))));
+        Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(Executed("full", "failing-cell.ipynb"), ".trx"))));
+    }
+
+    [Fact]
+    public void Record_writes_the_outputs_into_the_lesson_and_a_plain_run_never_does()
+    {
+        var lesson = Lesson("passing.ipynb");
+        var untouched = File.ReadAllText(lesson);
+
+        Assert.Equal(0, Run("--fast", lesson).Code);
+        Assert.Equal(untouched, File.ReadAllText(lesson));
+
+        var (code, log) = Run("--record", lesson);
+        Assert.Equal(0, code);
+        Assert.Contains("recorded into the lesson", log);
+        var recorded = NotebookJson.Load(lesson);
+        Assert.Equal("full\n", NotebookJson.Text(recorded["cells"]![2]!["outputs"]![0]!["text"]));
+        Assert.Empty(RecordedOutputs.Check(lesson));
+        Assert.Equal(untouched, NotebookJson.ToText(WithoutRecording(recorded)));
+    }
+
+    [Fact]
+    public void Outputs_stored_in_a_lesson_play_no_part_in_its_run()
+    {
+        var failing = NotebookJson.Load(Lesson("failing-cell.ipynb"));
+        var passing = Lesson("passing.ipynb");
+        // A stored error in a lesson that passes, and stored clean outputs in one that fails.
+        var stored = NotebookJson.Load(passing);
+        stored["cells"]![2]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "error", ["ename"] = "Error", ["evalue"] = "stale", ["traceback"] = new JsonArray() });
+        NotebookJson.Save(stored, passing);
+        var failingLesson = Path.Combine(lessons!, "failing-cell.ipynb");
+        failing["cells"]![2]!["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "stream", ["name"] = "stdout", ["text"] = new JsonArray("fine\n") });
+        NotebookJson.Save(failing, failingLesson);
+
+        Assert.Equal(0, Run(passing).Code);
+        Assert.NotEqual(0, Run(failingLesson).Code);
+    }
+
+    static JsonObject WithoutRecording(JsonObject notebook)
+    {
+        var copy = RecordedOutputs.WithoutOutputs(notebook);
+        ((JsonObject)copy["metadata"]!).Remove("course");
+        return copy;
     }
 
     [Fact]
@@ -63,11 +152,28 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_lesson_that_is_not_a_notebook_fails_by_name()
+    {
+        var broken = Path.Combine(output, "broken.ipynb");
+        File.WriteAllText(broken, "{ \"cells\": ");
+
+        var (code, log) = Run(broken);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("broken.ipynb: not valid JSON", log);
+    }
+
+    [Fact]
     public void Unknown_notebook_names_and_options_are_errors()
     {
         Assert.NotEqual(0, Run("no such lesson anywhere").Code);
         Assert.NotEqual(0, Run("--fastest").Code);
+        Assert.NotEqual(0, Run("--record", "--check-outputs").Code);
     }
 
-    public void Dispose() => Directory.Delete(output, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(output, recursive: true);
+        if (lessons is not null) Directory.Delete(lessons, recursive: true);
+    }
 }
