@@ -143,7 +143,19 @@ public static class Datasets
         var split = Path.Combine(folder, train ? "train" : "test");
         if (!Directory.Exists(split))
             throw new DatasetUnavailableException(name, folder, [], $"download {url} and unzip it into {root ?? Course.DataRoot} yourself");
+        RequireSameClasses(folder);
         return new ImageFolder(split, transform, ImageFile.DefaultMaxPixels, name, train, Course.IsFast);
+    }
+
+    /// <summary>Labels are class indices, so train/ and test/ must list the same class folders or a label would mean two classes.</summary>
+    static void RequireSameClasses(string folder)
+    {
+        string[] Classes(string split) => Directory.Exists(Path.Combine(folder, split))
+            ? Data.ImageFolder.ClassFolders(Path.Combine(folder, split)).Select(f => Path.GetFileName(f)!).ToArray()
+            : [];
+        var (train, test) = (Classes("train"), Classes("test"));
+        if (train.Length > 0 && test.Length > 0 && !train.SequenceEqual(test))
+            throw new DataFormatException(folder, $"train/ has the classes {string.Join(", ", train)} but test/ has {string.Join(", ", test)}; labels would not mean the same class in both");
     }
 
     internal static void DownloadCifar10(string cache, string folder, RemoteFile remote)

@@ -23,32 +23,48 @@ public static class Downloader
 
     /// <summary>
     /// Returns the path of <paramref name="file"/> in <paramref name="folder"/>, downloading it first if it
-    /// is absent. A download that fails for network reasons from every address throws a
-    /// <see cref="DatasetUnavailableException"/>; one whose bytes do not match the pinned checksum throws a
-    /// <see cref="DataFormatException"/>.
+    /// is absent. Each address is tried in turn, after a network failure and after a download whose bytes
+    /// do not match the pinned checksum alike. When every address fails for network reasons this throws a
+    /// <see cref="DatasetUnavailableException"/>; when one of them served wrong bytes, a
+    /// <see cref="DataFormatException"/>. A local disk error (a read-only or full cache, a denied
+    /// permission) throws an <see cref="IOException"/> that names the folder, without trying further
+    /// addresses: no server can fix it.
     /// </summary>
     public static string Ensure(RemoteFile file, string folder, string dataset, HttpClient? client = null, TextWriter? log = null)
     {
         var target = Path.Combine(folder, file.FileName);
         if (File.Exists(target)) return target;
-        Directory.CreateDirectory(folder);
 
         var failures = new List<string>();
         Exception? last = null;
+        DataFormatException? mismatch = null;
         foreach (var url in file.Urls)
         {
             (log ?? Console.Out).WriteLine($"Downloading {dataset}: {url}");
             try
             {
+                Directory.CreateDirectory(folder);
                 Task.Run(() => DownloadAsync(client ?? shared.Value, url, file, target)).GetAwaiter().GetResult();
                 return target;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && e is not DataFormatException)
+            catch (DataFormatException e)
+            {
+                failures.Add($"{url}: {e.Problem}");
+                mismatch = e;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
                 failures.Add($"{url}: {Describe(e)}");
                 last = e;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Downloading {dataset} from {url} failed on this machine, not on the network: writing {target} failed ({e.Message}). " +
+                    $"The data cache {folder} must be writable and have free space; set {Course.DataVariable} to use another folder.", e);
+            }
         }
+        if (mismatch is not null)
+            throw new DataFormatException(target, string.Join("; ", failures));
         throw new DatasetUnavailableException(dataset, folder, file.Urls, string.Join("; ", failures), last);
     }
 
@@ -69,13 +85,16 @@ public static class Downloader
                 {
                     // A stalled server must not hang a notebook: each read gets its own deadline.
                     using var idle = new CancellationTokenSource(Timeout);
-                    var read = await body.ReadAsync(buffer, idle.Token);
+                    int read;
+                    // Reads fail for network reasons, writes for local ones; the caller tells them apart by type.
+                    try { read = await body.ReadAsync(buffer, idle.Token); }
+                    catch (IOException e) { throw new HttpRequestException($"the connection failed after {output.Length:N0} bytes ({e.Message})", e); }
                     if (read == 0) break;
                     hash.AppendData(buffer, 0, read);
                     await output.WriteAsync(buffer.AsMemory(0, read), idle.Token);
                 }
                 if (response.Content.Headers.ContentLength is long promised && output.Length != promised)
-                    throw new IOException($"the connection closed after {output.Length:N0} of {promised:N0} bytes");
+                    throw new HttpRequestException($"the connection closed after {output.Length:N0} of {promised:N0} bytes");
                 actual = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
             }
             // Throwing here leaves the download unrenamed, and AtomicFile deletes it.

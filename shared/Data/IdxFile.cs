@@ -20,34 +20,59 @@ public static class IdxFile
         public int Count => Dimensions[0];
     }
 
-    /// <summary>Reads and checks a whole IDX file; any inconsistency throws a <see cref="DataFormatException"/> naming it.</summary>
+    /// <summary>
+    /// Reads and checks a whole IDX file; any inconsistency throws a <see cref="DataFormatException"/> naming it.
+    /// The header's dimensions are checked against the file before anything is allocated for the values.
+    /// </summary>
     public static Array Read(string path)
     {
-        var bytes = ReadAllBytes(path);
-        if (bytes.Length < 4)
-            throw new DataFormatException(path, $"truncated: {bytes.Length} bytes, shorter than an IDX header");
-        if (bytes[0] != 0 || bytes[1] != 0 || bytes[2] != UnsignedByte || bytes[3] is 0 or > 4)
-            throw new DataFormatException(path, $"wrong magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(bytes):X8}: not an IDX file of unsigned bytes");
-
-        var rank = bytes[3];
-        var header = 4 + 4 * rank;
-        if (bytes.Length < header)
-            throw new DataFormatException(path, $"truncated: the header needs {header} bytes, the file has {bytes.Length}");
-        var dimensions = new int[rank];
-        long expected = 1;
-        for (int d = 0; d < rank; d++)
+        var compressedLength = new FileInfo(path).Length;
+        using var stream = OpenValues(path, out var gzipped);
+        try
         {
-            dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
-            if (dimensions[d] <= 0)
-                throw new DataFormatException(path, $"dimension {d} is {dimensions[d]}");
-            expected *= dimensions[d];
+            var start = new byte[4];
+            var got = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+            if (got < 4)
+                throw new DataFormatException(path, $"truncated: {got} bytes, shorter than an IDX header");
+            if (start[0] != 0 || start[1] != 0 || start[2] != UnsignedByte || start[3] is 0 or > 4)
+                throw new DataFormatException(path, $"wrong magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(start):X8}: not an IDX file of unsigned bytes");
+
+            var rank = start[3];
+            var header = 4 + 4 * rank;
+            var sizes = new byte[4 * rank];
+            got = stream.ReadAtLeast(sizes, sizes.Length, throwOnEndOfStream: false);
+            if (got < sizes.Length)
+                throw new DataFormatException(path, $"truncated: the header needs {header} bytes, the file has {4 + got}");
+            var dimensions = new int[rank];
+            long expected = 1;
+            for (int d = 0; d < rank; d++)
+            {
+                dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(sizes.AsSpan(4 * d));
+                if (dimensions[d] <= 0)
+                    throw new DataFormatException(path, $"dimension {d} is {dimensions[d]}");
+                // Each factor is below 2^31 and the running product is kept below 2^31, so this never overflows.
+                expected *= dimensions[d];
+                if (expected > System.Array.MaxLength)
+                    throw new DataFormatException(path, $"the header's dimensions {string.Join("×", dimensions[..(d + 1)])} multiply past {System.Array.MaxLength:N0} values, more than the reader holds in memory (corrupt header)");
+            }
+            // Deflate compresses at most about 1032:1, so a file too small to hold the values is refused before allocating them.
+            var mostValues = gzipped ? compressedLength * 1032 : compressedLength - header;
+            if (expected > mostValues)
+                throw new DataFormatException(path, $"truncated: the header promises {expected:N0} values ({string.Join("×", dimensions)}) but the {compressedLength:N0}-byte file cannot hold them");
+
+            var values = new byte[expected];
+            var actual = (long)stream.ReadAtLeast(values, values.Length, throwOnEndOfStream: false);
+            if (actual < expected)
+                throw new DataFormatException(path, $"truncated: the header promises {expected:N0} values ({string.Join("×", dimensions)}) but {actual:N0} follow");
+            var extra = CountRemaining(stream);
+            if (extra > 0)
+                throw new DataFormatException(path, $"{extra:N0} bytes after the {expected:N0} values the header promises");
+            return new Array(dimensions, values);
         }
-        var actual = bytes.LongLength - header;
-        if (actual != expected)
-            throw new DataFormatException(path, actual < expected
-                ? $"truncated: the header promises {expected:N0} values ({string.Join("×", dimensions)}) but {actual:N0} follow"
-                : $"{actual - expected:N0} bytes after the {expected:N0} values the header promises");
-        return new Array(dimensions, bytes[header..]);
+        catch (Exception e) when (gzipped && e is InvalidDataException or EndOfStreamException or IOException && e is not DataFormatException)
+        {
+            throw new DataFormatException(path, $"corrupt or truncated gzip data ({e.Message})");
+        }
     }
 
     /// <summary>
@@ -74,20 +99,20 @@ public static class IdxFile
         });
     }
 
-    static byte[] ReadAllBytes(string path)
+    static Stream OpenValues(string path, out bool gzipped)
     {
-        var raw = File.ReadAllBytes(path);
-        if (raw.Length < 2 || raw[0] != 0x1f || raw[1] != 0x8b) return raw;
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var unpacked = new MemoryStream(raw.Length * 4);
-            gzip.CopyTo(unpacked);
-            return unpacked.ToArray();
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
-        {
-            throw new DataFormatException(path, $"corrupt or truncated gzip data ({e.Message})");
-        }
+        var file = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[2];
+        gzipped = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        file.Position = 0;
+        return gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    static long CountRemaining(Stream stream)
+    {
+        var buffer = new byte[1 << 16];
+        long count = 0;
+        for (int read; (read = stream.Read(buffer)) > 0;) count += read;
+        return count;
     }
 }

@@ -1,4 +1,6 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using TorchSharp;
@@ -25,30 +27,50 @@ public static class ImageFile
     /// </summary>
     public static Tensor Load(string path, int? maxSide = null, bool grayscale = false, long maxPixels = DefaultMaxPixels)
     {
+        var bytes = File.ReadAllBytes(path);
         IImageInfo? info;
-        try { info = Image.Identify(path); }
+        IImageFormat? format;
+        try { info = Image.Identify(bytes, out format); }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException)
         {
-            throw new DataFormatException(path, $"cannot be decoded as an image ({e.Message})");
+            throw new DataFormatException(path, $"cannot be decoded: truncated or corrupt image data ({e.Message})");
         }
-        if (info is null)
+        if (info is null || format is null)
             throw new DataFormatException(path, "not an image format ImageSharp recognises");
         if ((long)info.Width * info.Height > maxPixels)
             throw new DataFormatException(path, $"declares {info.Width}×{info.Height} pixels, more than the {maxPixels:N0} this loader decodes");
+        if (format is JpegFormat && !EndsItsLastScan(bytes))
+            throw new DataFormatException(path, "truncated JPEG: its image data stops before the end-of-image marker (the file was cut short)");
 
         try
         {
-            return grayscale ? Decode<L8>(path, maxSide, 1) : Decode<Rgb24>(path, maxSide, 3);
+            return grayscale ? Decode<L8>(bytes, maxSide, 1) : Decode<Rgb24>(bytes, maxSide, 3);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
         {
-            throw new DataFormatException(path, $"cannot be decoded as an image ({e.Message})");
+            throw new DataFormatException(path, $"cannot be decoded: truncated or corrupt image data ({e.Message})");
         }
     }
 
-    static Tensor Decode<TPixel>(string path, int? maxSide, int channels) where TPixel : unmanaged, IPixel<TPixel>
+    /// <summary>
+    /// True when an end-of-image marker (FF D9) follows the last start-of-scan marker (FF DA).
+    /// </summary>
+    /// <remarks>
+    /// ImageSharp 2.1 decodes a JPEG cut short without complaint, painting the missing rows black.
+    /// Scan data can hold neither marker (an FF there is always followed by 00 or a restart code), so a
+    /// complete file has FF D9 after its last FF DA; a thumbnail in the header or a trailer after the
+    /// image does not disturb the test.
+    /// </remarks>
+    static bool EndsItsLastScan(ReadOnlySpan<byte> bytes)
     {
-        using var image = Image.Load<TPixel>(path);
+        ReadOnlySpan<byte> startOfScan = [0xFF, 0xDA], endOfImage = [0xFF, 0xD9];
+        var scan = bytes.LastIndexOf(startOfScan);
+        return scan >= 0 && bytes[scan..].IndexOf(endOfImage) >= 0;
+    }
+
+    static Tensor Decode<TPixel>(byte[] file, int? maxSide, int channels) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        using var image = Image.Load<TPixel>(file);
         if (maxSide is int side && Math.Max(image.Width, image.Height) > side)
         {
             var scale = (double)side / Math.Max(image.Width, image.Height);

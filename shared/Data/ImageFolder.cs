@@ -19,8 +19,9 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
     readonly long maxPixels;
 
     /// <summary>
-    /// Indexes the photos under <paramref name="root"/>. Folders with no image files are not classes; an
-    /// image file directly in <paramref name="root"/> is an error, since it would have no class.
+    /// Indexes the photos under <paramref name="root"/>. Every sub-folder is a class, except hidden and
+    /// tool folders; a class folder with no image files, or an image file directly in
+    /// <paramref name="root"/> (it would have no class), is an error naming it.
     /// </summary>
     public ImageFolder(string root, torchvision.ITransform? transform = null, long maxPixels = ImageFile.DefaultMaxPixels)
         : this(root, transform, maxPixels, source: null, train: null, fast: Course.IsFast) { }
@@ -36,10 +37,12 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
         var classes = new List<string>();
         var all = new List<(string, long)>();
-        foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        foreach (var folder in ClassFolders(root))
         {
             var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImage).Order(StringComparer.Ordinal).ToList();
-            if (files.Count == 0) continue;
+            // Skipping an empty class would renumber the classes after it, differently in train/ and test/.
+            if (files.Count == 0)
+                throw new DataFormatException(folder, "a class folder with no image files in it; add its images or remove the folder (torchvision refuses it too)");
             all.AddRange(files.Select(f => (f, (long)classes.Count)));
             classes.Add(Path.GetFileName(folder));
         }
@@ -114,6 +117,15 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
     /// <inheritdoc/>
     public override string ToString() => Source;
+
+    /// <summary>
+    /// The class folders under <paramref name="root"/> in ordinal order: every sub-folder except hidden
+    /// ones (<c>.ipynb_checkpoints</c>, <c>.git</c>) and the <c>__MACOSX</c> folder that macOS zips add.
+    /// </summary>
+    internal static IEnumerable<string> ClassFolders(string root) =>
+        Directory.GetDirectories(root)
+            .Where(folder => Path.GetFileName(folder) is var name && !name.StartsWith('.') && name != "__MACOSX")
+            .Order(StringComparer.Ordinal);
 
     static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path));
 }

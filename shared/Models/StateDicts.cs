@@ -27,6 +27,7 @@ public static class StateDicts
     /// <summary>The tensors of a PyTorch state dict file, by key, as PyTorch saved them.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        RequireKnownLayout(path);
         try
         {
             if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
@@ -47,7 +48,8 @@ public static class StateDicts
 
     /// <summary>
     /// Copies <paramref name="source"/> into the module's parameters and buffers, after checking
-    /// that the keys and shapes match exactly. Nothing is copied unless everything fits.
+    /// that the keys, shapes and dtypes match exactly. Nothing is copied unless everything fits.
+    /// Checkpoints and pretrained weights both load through here.
     /// </summary>
     /// <param name="module">Receives the tensors; its own keys and shapes are the reference.</param>
     /// <param name="source">Tensors by state-dict key; torchvision's older densenet key spelling is accepted.</param>
@@ -64,21 +66,43 @@ public static class StateDicts
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             var parts = new List<string>();
-            if (missing.Count > 0) parts.Add($"missing key{Plural(missing)} {Describe(missing)}");
-            if (unexpected.Count > 0) parts.Add($"unexpected key{Plural(unexpected)} {Describe(unexpected)}");
+            if (missing.Count > 0) parts.Add($"missing key{Plural(missing)} {Quote(missing)}");
+            if (unexpected.Count > 0) parts.Add($"unexpected key{Plural(unexpected)} {Quote(unexpected)}");
             throw new InvalidDataException($"{sourceName} does not fit {module.GetName()}: {string.Join("; ", parts)}.");
         }
 
         foreach (var (key, value) in renamed)
         {
-            var expected = target[key].shape;
-            if (!expected.SequenceEqual(value.shape))
-                throw new InvalidDataException($"{sourceName} does not fit {module.GetName()}: '{key}' has shape [{string.Join(", ", value.shape)}] but the module expects [{string.Join(", ", expected)}].");
+            var expected = target[key];
+            if (!expected.shape.SequenceEqual(value.shape) || expected.dtype != value.dtype)
+                throw new InvalidDataException($"{sourceName} does not fit {module.GetName()}: '{key}' is {Describe(value)} there but {Describe(expected)} in the model.");
         }
 
         using var noGrad = no_grad();
         foreach (var (key, value) in renamed)
             target[key].copy_(value);
+    }
+
+    /// <summary>
+    /// Refuses a file that is none of the layouts the readers know before a reader guesses at it:
+    /// PyBridge would call random bytes "the old PyTorch format", which sends a user the wrong way.
+    /// </summary>
+    static void RequireKnownLayout(string path)
+    {
+        var start = new byte[9];
+        int read;
+        using (var stream = File.OpenRead(path)) read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        {
+            if (read < start.Length || start[8] != (byte)'{' || BitConverter.ToInt64(start) > new FileInfo(path).Length - 8)
+                throw new InvalidDataException($"{path} is not a safetensors file: it does not start with a header length and a JSON header (truncated or corrupt).");
+            return;
+        }
+        // torch.save writes a zip archive since PyTorch 1.6; older files are a pickle (protocol opcode 0x80).
+        var isZip = read >= 4 && start[0] == (byte)'P' && start[1] == (byte)'K' && start[2] == 3 && start[3] == 4;
+        var isPickle = read >= 2 && start[0] == 0x80 && start[1] is >= 2 and <= 5;
+        if (!isZip && !isPickle)
+            throw new InvalidDataException($"{path} is not a PyTorch weight file: it is neither the zip archive torch.save writes nor an older pickle (truncated, corrupt or another format).");
     }
 
     // torchvision's published densenet weights predate a rename of the layers inside a dense
@@ -91,8 +115,14 @@ public static class StateDicts
         return match.Success ? match.Groups[1].Value + match.Groups[2].Value : key;
     }
 
+    /// <summary>A tensor's shape and dtype as messages and checkpoint listings show them: <c>[512, 784] Float32</c>.</summary>
+    internal static string Describe(Tensor tensor) => $"{Shape(tensor.shape)} {tensor.dtype}";
+
+    /// <summary>A shape as <c>[512, 784]</c>.</summary>
+    internal static string Shape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
+
     static string Plural(List<string> keys) => keys.Count == 1 ? "" : "s";
 
-    static string Describe(List<string> keys) =>
+    static string Quote(List<string> keys) =>
         string.Join(", ", keys.Take(5).Select(k => $"'{k}'")) + (keys.Count > 5 ? $" and {keys.Count - 5} more" : "");
 }

@@ -1,4 +1,5 @@
 using DeepLearningCourse.Infrastructure;
+using DeepLearningCourse.Models;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,43 +8,137 @@ using static TorchSharp.torch;
 namespace DeepLearningCourse.Training;
 
 /// <summary>
-/// One file that holds a model's architecture description and its weights, so the model can be
-/// rebuilt from the file alone (the course's <c>save_checkpoint</c> / <c>load_checkpoint</c>).
+/// A checkpoint is the description that rebuilds the network (<typeparamref name="TConfig"/>, for
+/// example the sizes of its layers) plus its state dict (every parameter and buffer by name).
 /// </summary>
 /// <remarks>
-/// Layout: a magic line, a JSON header (architecture, parameter names and shapes, and the length
-/// and SHA-256 of the weights), then the weights in TorchSharp's own format. The header is checked
-/// completely before any weight is copied, so a checkpoint from another architecture, or a
-/// truncated or corrupted file, fails with a message and leaves the model untouched.
-/// Files are written to a temporary name and renamed, so a crash never leaves half a checkpoint.
+/// File layout: a marker line, a JSON header (the config, then each tensor's name, shape and dtype,
+/// the length and SHA-256 of the tensor bytes), then the tensors' raw bytes in header order. Loading
+/// checks all of it before making any tensor, and <see cref="LoadInto"/> checks every tensor against
+/// the model before copying any, so a failure never leaves a model half overwritten.
 /// </remarks>
-public static class Checkpoint
+/// <example>
+/// <code>
+/// using (var checkpoint = new Checkpoint&lt;NetworkConfig&gt;(config, model.state_dict())) checkpoint.Save("checkpoint.ckpt");
+/// using var loaded = Checkpoint&lt;NetworkConfig&gt;.Load("checkpoint.ckpt");
+/// var rebuilt = new Network(loaded.Config);
+/// loaded.LoadInto(rebuilt);
+/// </code>
+/// </example>
+public sealed class Checkpoint<TConfig> : IDisposable
 {
-    static readonly byte[] Magic = "DLCOURSE-CHECKPOINT-1\n"u8.ToArray();
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    readonly bool ownsTensors;
+    readonly string? file;
 
-    /// <summary>What a checkpoint file says about itself.</summary>
-    public sealed record Header(string Architecture, JsonElement Config, IReadOnlyList<ParameterInfo> Parameters, long WeightsLength, string WeightsSha256);
+    /// <summary>A checkpoint of <paramref name="stateDict"/> (for example <c>model.state_dict()</c>); the tensors stay the caller's.</summary>
+    public Checkpoint(TConfig config, IReadOnlyDictionary<string, Tensor> stateDict)
+        : this(config, stateDict, ownsTensors: false, file: null) { }
 
-    /// <summary>A saved tensor's name and shape.</summary>
-    public sealed record ParameterInfo(string Name, long[] Shape);
+    Checkpoint(TConfig config, IReadOnlyDictionary<string, Tensor> stateDict, bool ownsTensors, string? file)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        Config = config;
+        StateDict = stateDict;
+        this.ownsTensors = ownsTensors;
+        this.file = file;
+    }
+
+    /// <summary>The description that rebuilds the network.</summary>
+    public TConfig Config { get; }
+
+    /// <summary>Every parameter and buffer by name, in the model's order.</summary>
+    public IReadOnlyDictionary<string, Tensor> StateDict { get; }
 
     /// <summary>
-    /// Saves <paramref name="model"/> with <paramref name="config"/>, the description that rebuilds it
-    /// (for example the sizes of its layers). <paramref name="config"/> must serialise to JSON.
+    /// Writes the checkpoint to <paramref name="path"/> whole or not at all (temporary file, then
+    /// rename). The config must serialise to JSON.
     /// </summary>
-    public static void Save<TConfig>(string path, nn.Module model, TConfig config)
+    public void Save(string path)
     {
-        var weights = new MemoryStream();
-        using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
-            model.save(writer);
-        var bytes = weights.ToArray();
+        var tensors = StateDict.Select(kv => (Name: kv.Key, Cpu: kv.Value.detach().cpu().contiguous())).ToList();
+        try
+        {
+            var data = new MemoryStream();
+            foreach (var (_, cpu) in tensors) data.Write(cpu.bytes);
+            var bytes = data.ToArray();
+            var header = new CheckpointFile.Header(typeof(TConfig).Name, JsonSerializer.SerializeToElement(Config),
+                tensors.Select(t => new CheckpointFile.TensorInfo(t.Name, t.Cpu.shape, t.Cpu.dtype.ToString())).ToList(),
+                bytes.LongLength, Convert.ToHexString(SHA256.HashData(bytes)));
+            CheckpointFile.Write(path, header, bytes);
+        }
+        finally
+        {
+            foreach (var (name, cpu) in tensors)
+                if (!ReferenceEquals(cpu, StateDict[name])) cpu.Dispose();
+        }
+    }
 
-        var parameters = model.state_dict().Select(kv => new ParameterInfo(kv.Key, kv.Value.shape)).ToList();
-        var header = new Header(typeof(TConfig).Name, JsonSerializer.SerializeToElement(config, Json), parameters,
-            bytes.Length, Convert.ToHexString(SHA256.HashData(bytes)));
-        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+    /// <summary>
+    /// Reads a checkpoint, verifying its marker, header, checksum and config before it makes any tensor.
+    /// Every error is an <see cref="InvalidDataException"/> that names the file and what is wrong with it.
+    /// </summary>
+    public static Checkpoint<TConfig> Load(string path)
+    {
+        var (header, data) = CheckpointFile.Read(path);
+        if (header.ConfigType != typeof(TConfig).Name)
+            throw new InvalidDataException($"{path}: the checkpoint's config is a {header.ConfigType}, not a {typeof(TConfig).Name}.");
+        TConfig? config;
+        try { config = header.Config.Deserialize<TConfig>(); }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint's config cannot be read as a {typeof(TConfig).Name} ({e.Message}).", e);
+        }
+        if (config is null)
+            throw new InvalidDataException($"{path}: the checkpoint's config is empty.");
 
+        var stateDict = new Dictionary<string, Tensor>();
+        long offset = 0;
+        foreach (var info in header.Tensors)
+        {
+            var tensor = empty(info.Shape, CheckpointFile.ScalarTypeOf(info));
+            var length = CheckpointFile.ByteLength(info);
+            tensor.bytes = data.AsSpan((int)offset, (int)length);
+            offset += length;
+            stateDict[info.Name] = tensor;
+        }
+        return new Checkpoint<TConfig>(config, stateDict, ownsTensors: true, file: path);
+    }
+
+    /// <summary>
+    /// Copies the state dict into <paramref name="model"/> after checking every name, shape and dtype
+    /// against the model; if anything does not fit, nothing is copied and the error names the file (when
+    /// this checkpoint came from one) and the parameter.
+    /// </summary>
+    public void LoadInto(nn.Module model) => StateDicts.CopyInto(model, StateDict, file ?? "the checkpoint");
+
+    /// <summary>The config, then one line per tensor: its name, shape and dtype.</summary>
+    public override string ToString() =>
+        new StringBuilder().AppendLine(Config!.ToString())
+            .AppendJoin(Environment.NewLine, StateDict.Select(kv => $"{kv.Key} {StateDicts.Describe(kv.Value)}"))
+            .ToString();
+
+    /// <summary>Disposes the tensors this checkpoint loaded from a file; tensors it was given stay the caller's.</summary>
+    public void Dispose()
+    {
+        if (!ownsTensors) return;
+        foreach (var tensor in StateDict.Values) tensor.Dispose();
+    }
+}
+
+/// <summary>The checkpoint file format, independent of the config type: writing, and reading with every check.</summary>
+static class CheckpointFile
+{
+    static readonly byte[] Magic = "DLCOURSE-CHECKPOINT-2\n"u8.ToArray();
+    static readonly byte[] FamilyPrefix = "DLCOURSE-CHECKPOINT-"u8.ToArray();
+
+    public sealed record Header(string ConfigType, JsonElement Config, IReadOnlyList<TensorInfo> Tensors, long DataLength, string DataSha256);
+
+    public sealed record TensorInfo(string Name, long[] Shape, string DType);
+
+    public static void Write(string path, Header header, byte[] data)
+    {
+        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         AtomicFile.Write(full, temporary =>
@@ -52,74 +147,85 @@ public static class Checkpoint
             writer.Write(Magic);
             writer.Write(headerBytes.Length);
             writer.Write(headerBytes);
-            writer.Write(bytes);
+            writer.Write(data);
         });
     }
 
-    /// <summary>Reads a checkpoint's header without loading any weights.</summary>
-    public static Header ReadHeader(string path) => Open(path).Header;
-
-    /// <summary>Rebuilds the model from the checkpoint alone: <paramref name="build"/> turns the saved description into a fresh model.</summary>
-    public static TModule Load<TConfig, TModule>(string path, Func<TConfig, TModule> build) where TModule : nn.Module
-    {
-        var (header, weights) = Open(path);
-        var description = header.Config.Deserialize<TConfig>(Json)
-            ?? throw new InvalidDataException($"{path}: the checkpoint has no architecture description.");
-        var model = build(description);
-        Fill(path, model, header, weights);
-        return model;
-    }
-
-    /// <summary>Copies the checkpoint's weights into an existing model, after checking every name and shape.</summary>
-    public static void LoadInto(string path, nn.Module model)
-    {
-        var (header, weights) = Open(path);
-        Fill(path, model, header, weights);
-    }
-
-    static void Fill(string path, nn.Module model, Header header, byte[] weights)
-    {
-        var expected = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
-        foreach (var saved in header.Parameters)
-        {
-            if (!expected.TryGetValue(saved.Name, out var shape))
-                throw new InvalidDataException($"{path} does not fit this model: the checkpoint has parameter '{saved.Name}' {Shape(saved.Shape)}, which the model lacks.");
-            if (!shape.SequenceEqual(saved.Shape))
-                throw new InvalidDataException($"{path} does not fit this model: parameter '{saved.Name}' is {Shape(saved.Shape)} in the checkpoint but {Shape(shape)} in the model.");
-        }
-        var missing = expected.Keys.Except(header.Parameters.Select(p => p.Name)).FirstOrDefault();
-        if (missing is not null)
-            throw new InvalidDataException($"{path} does not fit this model: the model's parameter '{missing}' {Shape(expected[missing])} is not in the checkpoint.");
-
-        using var reader = new BinaryReader(new MemoryStream(weights));
-        model.load(reader);
-    }
-
-    static (Header Header, byte[] Weights) Open(string path)
+    public static (Header Header, byte[] Data) Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}.", path);
-        using var reader = new BinaryReader(File.OpenRead(path));
-        try
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException($"{path} is not a course checkpoint (it does not start with the checkpoint marker).");
-            var headerLength = reader.ReadInt32();
-            if (headerLength <= 0 || headerLength > reader.BaseStream.Length)
-                throw new InvalidDataException($"{path} is corrupt: its header length ({headerLength} bytes) is impossible.");
-            var header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(headerLength), Json)
-                ?? throw new InvalidDataException($"{path} has an empty header.");
-            var weights = reader.ReadBytes(checked((int)header.WeightsLength));
-            if (weights.Length != header.WeightsLength)
-                throw new InvalidDataException($"{path} is truncated: it holds {weights.Length} of {header.WeightsLength} bytes of weights.");
-            if (Convert.ToHexString(SHA256.HashData(weights)) != header.WeightsSha256)
-                throw new InvalidDataException($"{path} is corrupt: the weights do not match the checksum recorded when it was saved.");
-            return (header, weights);
+            throw new InvalidDataException($"{path}: the checkpoint cannot be read ({e.Message}).", e);
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException)
+
+        if (!bytes.AsSpan().StartsWith(Magic))
+            throw new InvalidDataException(bytes.AsSpan().StartsWith(FamilyPrefix)
+                ? $"{path} is a checkpoint from an older version of the course library; save it again with this one."
+                : $"{path} is not a course checkpoint (it does not start with the checkpoint marker).");
+        var rest = bytes.AsSpan(Magic.Length);
+        if (rest.Length < 4)
+            throw new InvalidDataException($"{path} is truncated: it ends before its header.");
+        var headerLength = BitConverter.ToInt32(rest);
+        if (headerLength <= 0 || headerLength > rest.Length - 4)
+            throw new InvalidDataException($"{path} is truncated or corrupt: its header claims {headerLength:N0} bytes and {rest.Length - 4:N0} follow.");
+
+        Header? header;
+        try { header = JsonSerializer.Deserialize<Header>(rest.Slice(4, headerLength)); }
+        catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is truncated or corrupt: {e.Message}", e);
+            throw new InvalidDataException($"{path}: the checkpoint's header is not valid JSON ({e.Message}).", e);
         }
+        if (header is null || header.ConfigType is null || header.Tensors is null || header.DataSha256 is null || header.Config.ValueKind == JsonValueKind.Undefined)
+            throw new InvalidDataException($"{path}: the checkpoint's header lacks its config, its tensor list or its checksum.");
+
+        long expected = 0;
+        var names = new HashSet<string>();
+        foreach (var info in header.Tensors)
+        {
+            if (info?.Name is null || info.Shape is null || info.DType is null)
+                throw new InvalidDataException($"{path}: a tensor in the checkpoint's header lacks its name, shape or dtype.");
+            if (!names.Add(info.Name))
+                throw new InvalidDataException($"{path}: the checkpoint's header lists '{info.Name}' twice.");
+            if (info.Shape.Any(d => d < 0))
+                throw new InvalidDataException($"{path}: '{info.Name}' has the impossible shape {StateDicts.Shape(info.Shape)}.");
+            ScalarTypeOf(info, path);
+            try { expected = checked(expected + ByteLength(info)); }
+            catch (OverflowException)
+            {
+                throw new InvalidDataException($"{path}: '{info.Name}' has shape {StateDicts.Shape(info.Shape)}, more than any file can hold.");
+            }
+        }
+
+        var data = rest[(4 + headerLength)..];
+        if (header.DataLength != expected)
+            throw new InvalidDataException($"{path} is corrupt: its header promises {header.DataLength:N0} bytes of tensors, but the shapes it lists need {expected:N0}.");
+        if (data.Length != expected)
+            throw new InvalidDataException(data.Length < expected
+                ? $"{path} is truncated: it holds {data.Length:N0} of {expected:N0} bytes of tensors."
+                : $"{path} is corrupt: {data.Length - expected:N0} bytes follow the tensors.");
+        if (!string.Equals(Convert.ToHexString(SHA256.HashData(data)), header.DataSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{path} is corrupt: its tensors do not match the checksum recorded when it was saved.");
+        return (header, data.ToArray());
     }
 
-    static string Shape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
+    public static ScalarType ScalarTypeOf(TensorInfo info, string? path = null) =>
+        Enum.TryParse<ScalarType>(info.DType, out var type) && Enum.IsDefined(type) && ElementSize(type) > 0
+            ? type
+            : throw new InvalidDataException($"{path ?? "the checkpoint"}: '{info.Name}' has the unknown dtype '{info.DType}'.");
+
+    public static long ByteLength(TensorInfo info) =>
+        checked(info.Shape.Aggregate(1L, (product, d) => product * d) * ElementSize(ScalarTypeOf(info)));
+
+    static int ElementSize(ScalarType type) => type switch
+    {
+        ScalarType.Byte or ScalarType.Int8 or ScalarType.Bool => 1,
+        ScalarType.Int16 or ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Int32 or ScalarType.Float32 => 4,
+        ScalarType.Int64 or ScalarType.Float64 or ScalarType.ComplexFloat32 => 8,
+        ScalarType.ComplexFloat64 => 16,
+        _ => 0,
+    };
 }

@@ -120,20 +120,29 @@ public static class TorchNative
             .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("libtorch") || name.StartsWith("libc10")))
             .FirstOrDefault(path => !folders.Any(folder => path.StartsWith(folder.TrimEnd('/') + "/")));
 
+    static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions) => RelaxedCopy(original, versions, CacheRoot());
+
     /// <summary>
-    /// Writes (once) a copy of <paramref name="original"/> with <paramref name="versions"/> made weak,
-    /// under the user's cache folder, keyed by the original's hash so upgrades never reuse a stale copy.
+    /// The path of a copy of <paramref name="original"/> with <paramref name="versions"/> made weak, under
+    /// <paramref name="cacheRoot"/>, keyed by the original's hash so upgrades never reuse a stale copy.
     /// </summary>
-    static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions)
+    /// <remarks>
+    /// A copy already there is used only if it is byte for byte what relaxing the original gives now:
+    /// a damaged copy (truncated, emptied, overwritten) would otherwise crash every later start with
+    /// a bus error or an illegal instruction, and nothing would ever repair it. Deriving the bytes is
+    /// cheap (one read of a few MB), so the copy is checked against them on every start and rewritten
+    /// when it differs.
+    /// </remarks>
+    internal static string RelaxedCopy(string original, IReadOnlyList<string> versions, string cacheRoot)
     {
         var bytes = File.ReadAllBytes(original);
         var key = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant() + "-" + string.Join("+", versions.Order());
-        var folder = Path.Combine(CacheRoot(), "native", key);
+        var folder = Path.Combine(cacheRoot, "native", key);
         var target = Path.Combine(folder, Path.GetFileName(original));
-        if (File.Exists(target)) return target;
+        var relaxed = ElfVersionRequirements.MarkWeak(bytes, versions);
+        if (File.Exists(target) && File.ReadAllBytes(target).AsSpan().SequenceEqual(relaxed)) return target;
 
         Directory.CreateDirectory(folder);
-        var relaxed = ElfVersionRequirements.MarkWeak(bytes, versions);
         AtomicFile.Write(target, temporary => File.WriteAllBytes(temporary, relaxed));
         return target;
     }

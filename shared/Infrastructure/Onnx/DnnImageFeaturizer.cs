@@ -1,4 +1,5 @@
 using DeepLearningCourse.Models;
+using DeepLearningCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,12 +28,15 @@ public static class DnnImageFeaturizer
     /// <summary>Blocks per stage in the pinned file, as its graph lays them out (torchvision's resnet18 has [2, 2, 2, 2]).</summary>
     public static readonly IReadOnlyList<int> Blocks = [2, 2, 2, 3];
 
-    /// <summary>The converted weights, named after the ONNX file's hash so a different file never reuses them.</summary>
-    public static readonly string CacheFile = $"resnet18-dnnimagefeaturizer-{ModelSha256[..12]}.torchsharp.dat";
+    /// <summary>
+    /// The converted weights, a course checkpoint (its checksum catches damage) named after the ONNX
+    /// file's hash so a different file never reuses them.
+    /// </summary>
+    public static readonly string CacheFile = $"resnet18-dnnimagefeaturizer-{ModelSha256[..12]}.ckpt";
 
     /// <summary>
-    /// The pretrained network from the weights folder: the cached conversion when there is one,
-    /// else converted from the verified ONNX files and cached.
+    /// The pretrained network from the weights folder: the cached conversion when there is one and it
+    /// verifies, else converted from the verified ONNX files and cached.
     /// </summary>
     public static ResNetFeatures Load(string? folder = null)
     {
@@ -40,24 +44,27 @@ public static class DnnImageFeaturizer
         var cache = Path.Combine(folder, CacheFile);
         if (File.Exists(cache))
         {
-            var cached = new ResNetFeatures(Blocks);
             try
             {
-                cached.load(cache);
+                using var checkpoint = Checkpoint<int[]>.Load(cache);
+                var cached = new ResNetFeatures(checkpoint.Config);
+                try { checkpoint.LoadInto(cached); }
+                catch { cached.Dispose(); throw; }
                 cached.eval();
                 return cached;
             }
-            catch (Exception)
+            catch (InvalidDataException e)
             {
-                // A cache cut short (a kernel killed mid-write) is rebuilt, not reported.
-                cached.Dispose();
+                // The cache is derived data: a damaged one (a killed write, a disk error) is rebuilt, and said so.
+                Console.Error.WriteLine($"Rebuilding the converted ResNet-18: {e.Message}");
             }
         }
 
         var converted = Convert(
             WeightFiles.RequireVerified(Path.Combine(folder, ModelFile), ModelSha256),
             WeightFiles.RequireVerified(Path.Combine(folder, PreprocessFile), PreprocessSha256));
-        AtomicFile.Write(cache, temporary => converted.save(temporary));
+        using (var checkpoint = new Checkpoint<int[]>(converted.Blocks.ToArray(), converted.state_dict()))
+            checkpoint.Save(cache);
         return converted;
     }
 

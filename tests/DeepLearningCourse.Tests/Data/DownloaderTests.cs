@@ -78,6 +78,63 @@ public class DownloaderTests
     }
 
     [Fact]
+    public void A_checksum_mismatch_on_one_mirror_tries_the_next()
+    {
+        // Before, the first mirror's wrong bytes stopped the download.
+        using var server = new LocalHttpServer();
+        using var folder = new TemporaryFolder();
+        var tampered = (byte[])Payload.Clone();
+        tampered[99] ^= 1;
+        server.Serve("a/file.gz", new(200, tampered));
+        server.Serve("b/file.gz", new(200, Payload));
+
+        var path = Downloader.Ensure(new RemoteFile("file.gz", PayloadSha, server.Url("a/file.gz"), server.Url("b/file.gz")),
+            folder.Combine("cache"), "Fixture", log: TextWriter.Null);
+
+        Assert.Equal(Payload, File.ReadAllBytes(path));
+        Assert.Equal(["/a/file.gz", "/b/file.gz"], server.Requests);
+    }
+
+    [Fact]
+    public void A_local_disk_error_says_what_failed_where_not_that_there_is_no_network()
+    {
+        // Before, a cache that could not be written was reported as "no network, run tools/fetch-data".
+        using var server = new LocalHttpServer();
+        using var folder = new TemporaryFolder();
+        server.Serve("file.gz", new(200, Payload));
+        Directory.CreateDirectory(folder.Combine("cache", "file.gz")); // the rename into place cannot succeed
+
+        var e = Assert.Throws<IOException>(() =>
+            Downloader.Ensure(new RemoteFile("file.gz", PayloadSha, server.Url("file.gz"), server.Url("mirror/file.gz")), folder.Combine("cache"), "Fixture", log: TextWriter.Null));
+
+        Assert.IsNotType<DatasetUnavailableException>(e);
+        Assert.Contains(folder.Combine("cache", "file.gz"), e.Message);
+        Assert.Contains("writable", e.Message);
+        Assert.DoesNotContain("fetch-data", e.Message);
+        Assert.Single(server.Requests); // no server can fix a local disk
+    }
+
+    [Fact]
+    public void A_killed_writers_partial_file_is_removed_by_the_next_write_of_the_same_target()
+    {
+        using var server = new LocalHttpServer();
+        using var folder = new TemporaryFolder();
+        server.Serve("file.gz", new(200, Payload));
+        Directory.CreateDirectory(folder.Combine("cache"));
+        // Process ids above the kernel's limit (at most 2^22) never run.
+        var stale = folder.Combine("cache", "file.gz.2147483000.0123456789abcdef0123456789abcdef.partial");
+        var live = folder.Combine("cache", $"file.gz.{Environment.ProcessId}.fedcba9876543210fedcba9876543210.partial");
+        var otherTarget = folder.Combine("cache", "other.gz.2147483000.0123456789abcdef0123456789abcdef.partial");
+        foreach (var path in new[] { stale, live, otherTarget }) File.WriteAllBytes(path, [1, 2, 3]);
+
+        Downloader.Ensure(new RemoteFile("file.gz", PayloadSha, server.Url("file.gz")), folder.Combine("cache"), "Fixture", log: TextWriter.Null);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));         // a concurrent writer's file is left alone
+        Assert.True(File.Exists(otherTarget));  // as are other targets' files
+    }
+
+    [Fact]
     public void Offline_the_message_names_the_dataset_the_url_and_the_fill_command()
     {
         using var folder = new TemporaryFolder();

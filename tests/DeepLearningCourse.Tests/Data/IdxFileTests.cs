@@ -21,6 +21,32 @@ public class IdxFileTests
         Assert.Single(Directory.GetFiles(folder.Path)); // no temporary file left
     }
 
+    [Theory]
+    [InlineData("overflow-idx3-ubyte", new[] { 65536, 65536, 65536, 65536 })]   // 2^64 values: once wrapped to 0 and was accepted
+    [InlineData("huge-idx3-ubyte.gz", new[] { 1 << 30, 1 << 30, 4 })]
+    [InlineData("big-idx3-ubyte", new[] { 60000, 28, 28 })]
+    public void Header_dimensions_past_what_the_file_can_hold_are_refused_before_allocating(string name, int[] dimensions)
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine(name);
+        var header = new byte[4 + 4 * dimensions.Length];
+        header[2] = 0x08;
+        header[3] = (byte)dimensions.Length;
+        for (int d = 0; d < dimensions.Length; d++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 + 4 * d), dimensions[d]);
+        if (name.EndsWith(".gz"))
+        {
+            using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);
+            gzip.Write(header);
+            gzip.Write(new byte[1000]);
+        }
+        else File.WriteAllBytes(path, header);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Matches("multiply past|cannot hold", e.Problem);
+    }
+
     [Fact]
     public void Truncated_payload_names_the_file_and_the_shortfall()
     {

@@ -1,4 +1,5 @@
 using DeepLearningCourse.Data;
+using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +16,9 @@ public class ImageFolderTests
             DataFixtures.WriteImage(root.Combine("Cat_Dog_data", "train", "cat", $"cat.{i}.png"), 40 + i, 30, new Rgb24(255, 0, 0));
         for (int i = 0; i < 2; i++)
             DataFixtures.WriteImage(root.Combine("Cat_Dog_data", "train", "dog", $"dog.{i}.jpg"), 30, 50, new Rgb24(0, 0, 255));
-        Directory.CreateDirectory(root.Combine("Cat_Dog_data", "train", "empty"));
+        // Hidden and tool folders are not classes, even with images in them.
+        DataFixtures.WriteImage(root.Combine("Cat_Dog_data", "train", ".ipynb_checkpoints", "cat.0-checkpoint.png"), 8, 8, new Rgb24(0, 0, 0));
+        DataFixtures.WriteImage(root.Combine("Cat_Dog_data", "train", "__MACOSX", "._cat.0.png"), 8, 8, new Rgb24(0, 0, 0));
     }
 
     [Fact]
@@ -107,6 +110,58 @@ public class ImageFolderTests
 
         var e = Assert.Throws<DataFormatException>(() => ImageFile.Load(path));
         Assert.Equal(path, e.FilePath);
+    }
+
+    [Theory]
+    [InlineData("photo.jpg", 0.6)]
+    [InlineData("photo.jpg", 0.95)]
+    [InlineData("photo.png", 0.6)]
+    public void An_image_cut_short_after_its_header_fails_instead_of_decoding_with_missing_rows(string name, double kept)
+    {
+        // Before, ImageSharp filled the missing rows with black and returned normally.
+        using var root = new TemporaryFolder();
+        var path = root.Combine(name);
+        using (var image = new Image<Rgb24>(96, 96))
+        {
+            var random = new Random(5);
+            image.ProcessPixelRows(rows =>
+            {
+                for (int y = 0; y < rows.Height; y++)
+                    foreach (ref var pixel in rows.GetRowSpan(y)) pixel = new Rgb24((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+            });
+            image.Save(path);
+        }
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * kept)]);
+
+        var e = Assert.Throws<DataFormatException>(() => ImageFile.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("truncated", e.Problem);
+    }
+
+    [Fact]
+    public void A_class_folder_without_images_is_an_error_naming_it()
+    {
+        // Before, it was skipped, so the same class got different labels in train/ and test/.
+        using var root = new TemporaryFolder();
+        WriteCatsAndDogs(root);
+        Directory.CreateDirectory(root.Combine("Cat_Dog_data", "train", "bird"));
+
+        var e = Assert.Throws<DataFormatException>(() => new ImageFolder(root.Combine("Cat_Dog_data", "train")));
+        Assert.Equal(root.Combine("Cat_Dog_data", "train", "bird"), e.FilePath);
+        Assert.Contains("no image", e.Problem);
+    }
+
+    [Fact]
+    public void Train_and_test_with_different_classes_are_refused()
+    {
+        using var root = new TemporaryFolder();
+        WriteCatsAndDogs(root);
+        DataFixtures.WriteImage(root.Combine("Cat_Dog_data", "test", "dog", "dog.0.png"), 8, 8, new Rgb24(0, 0, 0));
+
+        var e = Assert.Throws<DataFormatException>(() => Datasets.CatsAndDogs(train: false, root: root.Path));
+        Assert.Contains("cat", e.Problem);
+        Assert.Contains("train", e.Problem);
     }
 
     [Fact]

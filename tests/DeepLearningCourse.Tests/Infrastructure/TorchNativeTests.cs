@@ -66,6 +66,39 @@ public class TorchNativeTests
         Assert.Equal("/usr/lib/x86_64-linux-gnu/libc10.so.1.13.0", TorchNative.ForeignLibtorch(mixed, folders));
     }
 
+    [Theory]
+    [InlineData("cut to half")]
+    [InlineData("emptied")]
+    [InlineData("code overwritten")]
+    public void A_damaged_relaxed_copy_is_rebuilt_before_it_is_loaded(string damage)
+    {
+        // Before the copy was checked, a damaged one was reused forever (bus error, illegal instruction, "file too short").
+        var root = Directory.CreateTempSubdirectory("native-cache-").FullName;
+        try
+        {
+            var original = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            string[] versions = ["GLIBCXX_3.4.32"];
+            var copy = TorchNative.RelaxedCopy(original, versions, root);
+            var intact = File.ReadAllBytes(copy);
+            Assert.NotEqual(File.ReadAllBytes(original), intact);
+
+            var damaged = damage switch
+            {
+                "cut to half" => intact[..(intact.Length / 2)],
+                "emptied" => [],
+                _ => [.. intact[..(intact.Length / 3)], .. Enumerable.Repeat((byte)0x0F, 4096), .. intact[(intact.Length / 3 + 4096)..]],
+            };
+            File.WriteAllBytes(copy, damaged);
+
+            Assert.Equal(copy, TorchNative.RelaxedCopy(original, versions, root));
+            Assert.Equal(intact, File.ReadAllBytes(copy));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void Loading_twice_returns_the_same_report()
     {

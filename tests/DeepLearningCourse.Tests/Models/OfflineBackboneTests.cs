@@ -122,7 +122,19 @@ public class OfflineBackboneTests
             using (no_grad()) Assert.Equal(0.0, MaxAbsDifference(cached.call(image), converted.call(image)));
             Assert.Equal(0.0, MaxAbsDifference(cached.MeanImage, converted.MeanImage));
 
-            // A damaged cache is rebuilt from the ONNX files, whose absence is then reported.
+            // A cache altered in place (same size) once loaded silently and gave NaN features;
+            // now it is detected and rebuilt from the ONNX files.
+            var intact = File.ReadAllBytes(cache);
+            var damaged = (byte[])intact.Clone();
+            for (int i = damaged.Length / 2; i < damaged.Length / 2 + 4096; i++) damaged[i] = 0xFF;
+            File.WriteAllBytes(cache, damaged);
+            File.Copy(Path.Combine(OfflineWeights.Folder, DnnImageFeaturizer.ModelFile), Path.Combine(folder, DnnImageFeaturizer.ModelFile));
+            using var rebuilt = DnnImageFeaturizer.Load(folder);
+            using (no_grad()) Assert.Equal(0.0, MaxAbsDifference(rebuilt.call(image), converted.call(image)));
+            Assert.Equal(intact, File.ReadAllBytes(cache));
+            File.Delete(Path.Combine(folder, DnnImageFeaturizer.ModelFile));
+
+            // A damaged cache whose ONNX files are gone too reports their absence.
             File.WriteAllBytes(cache, [1, 2, 3]);
             var missing = Assert.Throws<FileNotFoundException>(() => DnnImageFeaturizer.Load(folder));
             Assert.Contains(DnnImageFeaturizer.ModelFile, missing.Message);

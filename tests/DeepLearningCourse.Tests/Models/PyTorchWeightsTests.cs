@@ -169,9 +169,31 @@ public class PyTorchWeightsTests
         misshapen["0.weight"] = zeros(3, 5);
         var before = network.state_dict()["0.weight"].clone();
         var shape = Assert.Throws<InvalidDataException>(() => StateDicts.CopyInto(network, misshapen, "small.pth"));
-        Assert.Contains("'0.weight' has shape [3, 5] but the module expects [3, 4]", shape.Message);
+        Assert.Contains("'0.weight' is [3, 5] Float32 there but [3, 4] Float32 in the model", shape.Message);
         // Nothing is copied unless everything fits.
         Assert.True(network.state_dict()["0.weight"].allclose(before, rtol: 0, atol: 0));
+    }
+
+    [Theory]
+    [InlineData("densenet121.pth")]
+    [InlineData("densenet121.safetensors")]
+    public void Random_bytes_are_called_neither_old_format_nor_readable(string name)
+    {
+        // PyBridge used to call such a file "saved using the old PyTorch format".
+        var folder = Directory.CreateTempSubdirectory("weights-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, name);
+            File.WriteAllBytes(path, Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 + 11)).ToArray());
+            var error = Assert.Throws<InvalidDataException>(() => StateDicts.Read(path));
+            Assert.Contains(path, error.Message);
+            Assert.DoesNotContain("old PyTorch format", error.Message);
+            Assert.Contains("corrupt", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
