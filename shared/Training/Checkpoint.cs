@@ -112,9 +112,10 @@ public sealed class Checkpoint<TConfig> : IDisposable
     /// </summary>
     public void LoadInto(nn.Module model) => StateDicts.CopyInto(model, StateDict, file ?? "the checkpoint");
 
-    /// <summary>The config, then one line per tensor: its name, shape and dtype.</summary>
+    /// <summary>The config as JSON, then one line per tensor: its name, shape and dtype.</summary>
     public override string ToString() =>
-        new StringBuilder().AppendLine(Config!.ToString())
+        // JSON shows array-valued settings (the hidden layer sizes) where a record's ToString prints "System.Int32[]".
+        new StringBuilder().AppendLine($"{typeof(TConfig).Name} {JsonSerializer.Serialize(Config)}")
             .AppendJoin(Environment.NewLine, StateDict.Select(kv => $"{kv.Key} {StateDicts.Describe(kv.Value)}"))
             .ToString();
 

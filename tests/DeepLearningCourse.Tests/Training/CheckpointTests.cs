@@ -59,7 +59,8 @@ public sealed class CheckpointTests : IDisposable
         var config = new Mlp(6, [8], 3);
         using var checkpoint = new Checkpoint<Mlp>(config, Build(config).state_dict());
         var lines = checkpoint.ToString().Split(Environment.NewLine);
-        Assert.StartsWith("Mlp {", lines[0]);
+        // The hidden sizes show as numbers, not as "System.Int32[]".
+        Assert.Matches(@"^Mlp \{.*\[8\].*\}$", lines[0]);
         Assert.Equal(["fc1.weight [8, 6] Float32", "fc1.bias [8] Float32", "output.weight [3, 8] Float32", "output.bias [3] Float32"], lines[1..]);
     }
 
