@@ -40,7 +40,7 @@ public sealed class OwnNotebookTests : IDisposable
         var (code, log) = Run(notebook);
 
         Assert.True(code == 0, log);
-        var printed = Printed(Path.Combine(output, Path.GetRelativePath(Root, notebook)), cell: 1);
+        var printed = Printed(Path.Combine(output, "fast", Path.GetRelativePath(Root, notebook)), cell: 1);
         Assert.StartsWith("Device: ", printed[0]);
         Assert.Equal("6", printed[1]);
         Assert.Equal(Path.Combine(Root, "data"), printed[2]);
@@ -58,7 +58,7 @@ public sealed class OwnNotebookTests : IDisposable
 
         Assert.NotEqual(0, code);
         Assert.True(log.Contains("FAIL  ") && log.Contains("cell 1: "), log);
-        var printed = Printed(Path.Combine(output, "stray.ipynb"), cell: 0);
+        var printed = Printed(Path.Combine(output, "fast", "stray.ipynb"), cell: 0);
         Assert.Contains($"Course.dib: neither {outside} nor any folder above it holds shared/DeepLearningCourse.csproj; keep the notebook inside the course repository.", printed);
     }
 

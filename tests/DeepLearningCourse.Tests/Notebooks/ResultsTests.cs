@@ -39,7 +39,8 @@ public sealed class ResultsTests : IDisposable
         Assert.Equal(0, Results.Write(folder, markdown, log));
 
         var rows = File.ReadAllLines(markdown).Where(l => l.StartsWith("| Part")).ToList();
-        Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | test accuracy | 87.1% | >= 86.0% | met |"], rows);
+        // Without the runner's timing the wall time is said to be missing, never invented.
+        Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | not timed | test accuracy | 87.1% | >= 86.0% | met |"], rows);
         Assert.Contains("ignored 1 fast-mode", log.ToString());
     }
 
@@ -51,7 +52,7 @@ public sealed class ResultsTests : IDisposable
 
         Assert.Equal(0, Results.Write(folder, markdown, TextWriter.Null));
 
-        Assert.Contains("| 30 epochs | 301.0 s | test accuracy |", File.ReadAllText(markdown));
+        Assert.Contains("| Fashion-MNIST, pretrained vgg16 | 301.0 s | test accuracy |", File.ReadAllText(markdown));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public class TrainerTests
         var (_, trainer) = NewRun(1);
         var history = trainer.Fit(Loader(128, 1, shuffle: true), 2, Loader(64, 2, shuffle: false), log: TextWriter.Null);
         var png = history.LossCurve();
-        Assert.Equal(640, png.Width);
+        Assert.Equal(DeepLearningCourse.Display.Charts.LineWidth, png.Width);
         Assert.NotNull(SkiaSharp.SKBitmap.Decode(png.Bytes));
     }
 
@@ -268,7 +268,7 @@ public class TrainerTests
         var (_, trainer) = NewRun(1);
         var history = trainer.Fit(Loader(128, 1, shuffle: true), 2, Loader(64, 2, shuffle: false), log: TextWriter.Null);
         var png = history.AccuracyCurve();
-        Assert.Equal(640, png.Width);
+        Assert.Equal(DeepLearningCourse.Display.Charts.LineWidth, png.Width);
         Assert.NotNull(SkiaSharp.SKBitmap.Decode(png.Bytes));
 
         // A regression: one output per sample, real-valued targets, so no accuracy.
