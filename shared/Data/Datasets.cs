@@ -75,14 +75,22 @@ public static class Datasets
     {
         var folder = Path.Combine(root ?? Course.DataRoot, spec.Folder);
         var (imagesFile, labelsFile) = train ? (spec.TrainImages, spec.TrainLabels) : (spec.TestImages, spec.TestLabels);
-        var imagesPath = Locate(folder, imagesFile);
-        var labelsPath = Locate(folder, labelsFile);
-        if (imagesPath is null || labelsPath is null)
+        // A dataset is present only when both splits are: downloading one split alone would leave a
+        // folder that looks complete (to tools/fetch-data too) and fails offline for the other split.
+        RemoteFile[] all = train
+            ? [spec.TrainImages, spec.TrainLabels, spec.TestImages, spec.TestLabels]
+            : [spec.TestImages, spec.TestLabels, spec.TrainImages, spec.TrainLabels];
+        // A folder tools/fetch-data sealed is never topped up from the network: it may hold a stand-in.
+        var sealedFolder = File.Exists(Path.Combine(folder, CachedFiles.SumsFile));
+        if (!sealedFolder && all.Any(file => Locate(folder, file) is null))
         {
-            imagesPath = Downloader.Ensure(imagesFile, folder, spec.Name);
-            labelsPath = Downloader.Ensure(labelsFile, folder, spec.Name);
+            foreach (var file in all)
+                if (Locate(folder, file) is null) Downloader.Ensure(file, folder, spec.Name);
             MarkCanonical(folder, $"{spec.Description}, downloaded and SHA-256 verified");
         }
+        VerifyCached(folder, all);
+        var imagesPath = Locate(folder, imagesFile)!;
+        var labelsPath = Locate(folder, labelsFile)!;
 
         var images = IdxFile.Read(imagesPath);
         var labels = IdxFile.Read(labelsPath);
@@ -105,6 +113,7 @@ public static class Datasets
         var folder = Path.Combine(cache, DatasetCatalog.Cifar10Folder);
         if (!Directory.Exists(folder)) DownloadCifar10(cache, folder, DatasetCatalog.Cifar10Archive);
 
+        CachedFiles.VerifySealed(folder);
         var classesPath = Path.Combine(folder, DatasetCatalog.Cifar10ClassesFile);
         if (!File.Exists(classesPath)) throw new DataFormatException(classesPath, "missing: CIFAR-10's class names file");
         var classes = File.ReadAllLines(classesPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
@@ -131,6 +140,7 @@ public static class Datasets
         if (!File.Exists(path))
             throw new DatasetUnavailableException("Anna Karenina", folder, [],
                 $"download {DatasetCatalog.NovelUrl} to {path} yourself");
+        CachedFiles.VerifySealed(folder);
         var text = CharacterCorpus.ReadText(path, fast ? FastMode.TextLimit : null);
         var suffix = fast && text.Length == FastMode.TextLimit ? $" [fast mode: first {FastMode.TextLimit:N0} characters]" : "";
         var source = DatasetSource.Read(folder).Used("Anna Karenina").Describe("Anna Karenina", "text", text.Length, suffix, unit: "characters");
@@ -192,6 +202,26 @@ public static class Datasets
         if (File.Exists(gz)) return gz;
         var raw = Path.Combine(folder, Path.GetFileNameWithoutExtension(file.FileName));
         return File.Exists(raw) ? raw : null;
+    }
+
+    /// <summary>
+    /// Checks the cached files before they are read: a folder tools/fetch-data sealed against its
+    /// SHA256SUMS, files the library downloaded (its SOURCE.txt without a SHA256SUMS) against their
+    /// pinned sums, once per process each. Files a user put there by hand are left to the readers' checks.
+    /// </summary>
+    static void VerifyCached(string folder, IEnumerable<RemoteFile> files)
+    {
+        if (File.Exists(Path.Combine(folder, CachedFiles.SumsFile)))
+        {
+            CachedFiles.VerifySealed(folder);
+            return;
+        }
+        if (!File.Exists(Path.Combine(folder, DatasetSource.FileName)) || DatasetSource.Read(folder).IsStandIn) return;
+        foreach (var file in files)
+        {
+            var path = Path.Combine(folder, file.FileName);
+            if (File.Exists(path)) CachedFiles.Verify(path, file.Sha256, "delete it and the library downloads it again");
+        }
     }
 
     static void MarkCanonical(string folder, string description)

@@ -59,6 +59,8 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
         var name = source ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root));
         var marker = File.Exists(Path.Combine(root, DatasetSource.FileName)) ? root : Path.GetDirectoryName(Path.GetFullPath(root))!;
+        // Photos decode lazily, epoch after epoch; their checksums are checked here, once per process.
+        CachedFiles.VerifySealed(marker);
         Source = DatasetSource.Read(marker).Used(name).Describe(name, isTrain ? "train" : "test", samples.Length, FastMode.Describe(samples.Length, all.Count))
             + $"; classes: {string.Join(", ", classes)}";
     }

@@ -51,8 +51,17 @@ public static class DataFixtures
     /// <summary>
     /// Writes an MNIST-like IDX pair of <paramref name="count"/> 28×28 images into <paramref name="folder"/>;
     /// image i is filled with the value (i * 37) % 256 except pixel 0, which is 255, and labelled i % 10.
+    /// The other split gets 10 images if it has none, since a dataset folder is complete only with both.
     /// </summary>
     public static void WriteIdxPair(string folder, string prefix, int count, bool gzip = true, int? labelCount = null)
+    {
+        var other = prefix == "train" ? "t10k" : "train";
+        if (!Directory.Exists(folder) || !Directory.EnumerateFiles(folder, other + "-*").Any())
+            WriteSplit(folder, other, 10, gzip, null);
+        WriteSplit(folder, prefix, count, gzip, labelCount);
+    }
+
+    static void WriteSplit(string folder, string prefix, int count, bool gzip, int? labelCount)
     {
         Directory.CreateDirectory(folder);
         var pixels = new byte[count * 784];

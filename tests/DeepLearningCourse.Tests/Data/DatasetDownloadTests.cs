@@ -28,17 +28,42 @@ public class DatasetDownloadTests
         using var source = new TemporaryFolder();
         using var cache = new TemporaryFolder();
         DataFixtures.WriteIdxPair(source.Path, "train", 12);
+        DataFixtures.WriteIdxPair(source.Path, "t10k", 4);
         var files = Directory.GetFiles(source.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         foreach (var (name, bytes) in files) server.Serve(name, new(200, bytes));
 
         using var dataset = Datasets.LoadIdx(Spec(server, files), train: true, null, cache.Path, fast: false);
 
         Assert.Equal(12, dataset.Count);
-        Assert.Equal(["/train-images-idx3-ubyte.gz", "/train-labels-idx1-ubyte.gz"], server.Requests);
-        Assert.Equal(["SOURCE.txt", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"],
+        // Both splits: a folder with one split only looked complete and failed offline for the other (it did before).
+        Assert.Equal(["/train-images-idx3-ubyte.gz", "/train-labels-idx1-ubyte.gz", "/t10k-images-idx3-ubyte.gz", "/t10k-labels-idx1-ubyte.gz"], server.Requests);
+        Assert.Single(Directory.GetDirectories(cache.Path));
+        Assert.Equal(["SOURCE.txt", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"],
             Directory.GetFiles(cache.Combine("Fixture")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("fixture digits, canonical, downloaded and SHA-256 verified", dataset.Source);
         Assert.DoesNotContain("STAND-IN", dataset.Source);
+    }
+
+    [Fact]
+    public void A_downloaded_file_altered_in_the_cache_is_refused_naming_it()
+    {
+        // Before, files already in the cache were trusted as they were.
+        using var server = new LocalHttpServer();
+        using var source = new TemporaryFolder();
+        using var cache = new TemporaryFolder();
+        DataFixtures.WriteIdxPair(source.Path, "train", 12);
+        DataFixtures.WriteIdxPair(source.Path, "t10k", 4);
+        var files = Directory.GetFiles(source.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        foreach (var (name, bytes) in files) server.Serve(name, new(200, bytes));
+        var spec = Spec(server, files);
+        Datasets.LoadIdx(spec, train: true, null, cache.Path, fast: false).Dispose();
+
+        // Still a valid IDX file, so only the pinned checksum can tell.
+        var labels = cache.Combine("Fixture", "t10k-labels-idx1-ubyte.gz");
+        IdxFile.Write(labels, [4], [9, 9, 9, 9]);
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(spec, train: false, null, cache.Path, fast: false));
+        Assert.Equal(labels, e.FilePath);
+        Assert.Contains("changed since it was stored", e.Problem);
     }
 
     [Fact]

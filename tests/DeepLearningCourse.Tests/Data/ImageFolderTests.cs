@@ -140,6 +140,21 @@ public class ImageFolderTests
     }
 
     [Fact]
+    public void A_photo_cut_short_after_fetch_data_sealed_the_folder_is_named_before_training()
+    {
+        using var root = new TemporaryFolder();
+        WriteCatsAndDogs(root);
+        DatasetSource.Write(root.Combine("Cat_Dog_data"), isStandIn: true, "fixture photos");
+        MnistLoaderTests.Seal(root.Combine("Cat_Dog_data"));
+        var photo = root.Combine("Cat_Dog_data", "train", "dog", "dog.1.jpg");
+        File.WriteAllBytes(photo, File.ReadAllBytes(photo)[..100]);
+
+        var e = Assert.Throws<DataFormatException>(() => Datasets.CatsAndDogs(train: true, root: root.Path));
+        Assert.Equal(photo, e.FilePath);
+        Assert.Contains("changed since it was stored", e.Problem);
+    }
+
+    [Fact]
     public void A_class_folder_without_images_is_an_error_naming_it()
     {
         // Before, it was skipped, so the same class got different labels in train/ and test/.

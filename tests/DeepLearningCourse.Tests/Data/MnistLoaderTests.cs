@@ -102,4 +102,38 @@ public class MnistLoaderTests
         var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
         Assert.Contains("rank 3", e.Problem);
     }
+
+    [Fact]
+    public void A_file_altered_after_fetch_data_sealed_its_folder_is_refused_naming_it()
+    {
+        // Before, the library never read the SHA256SUMS tools/fetch-data writes, and used the file as it was.
+        using var root = new TemporaryFolder();
+        var folder = root.Combine("MNIST");
+        DataFixtures.WriteIdxPair(folder, "t10k", 5);
+        DatasetSource.Write(folder, isStandIn: true, "fixture digits");
+        Seal(folder);
+        Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false).Dispose();
+
+        var labels = Path.Combine(folder, "t10k-labels-idx1-ubyte.gz");
+        IdxFile.Write(labels, [5], [9, 9, 9, 9, 9]);
+        var altered = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        Assert.Equal(labels, altered.FilePath);
+        Assert.Contains("changed since it was stored", altered.Problem);
+        Assert.Contains("tools/fetch-data", altered.Problem);
+
+        Seal(folder); // as a re-run of tools/fetch-data would
+        File.Delete(Path.Combine(folder, "train-images-idx3-ubyte.gz"));
+        var missing = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false));
+        Assert.EndsWith("train-images-idx3-ubyte.gz", missing.FilePath);
+        Assert.Contains("incomplete", missing.Problem);
+    }
+
+    /// <summary>Writes a SHA256SUMS as tools/fetch-data does (sha256sum's format).</summary>
+    internal static void Seal(string folder)
+    {
+        var lines = Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f)).Where(f => f != "SHA256SUMS").Order(StringComparer.Ordinal)
+            .Select(f => $"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, f)))).ToLowerInvariant()}  {f}");
+        File.WriteAllLines(Path.Combine(folder, "SHA256SUMS"), lines);
+    }
 }
