@@ -87,7 +87,7 @@ public static class Charts
         series.Select(s => (s.Name, (IReadOnlyList<double>)Values(s.Values, s.Name))).ToArray();
 
     /// <summary>Line charts leave room on the right for the legend and still fit a notebook's width.</summary>
-    internal const int LineWidth = 720, LineHeight = 400;
+    internal const int LineWidth = 640, LineHeight = 400;
 
     /// <summary>The line chart before rendering; a null <paramref name="x"/> counts 1, 2, 3, … with whole-number ticks.</summary>
     internal static PlotModel LineModel(string title, string xLabel, string yLabel, IReadOnlyList<double>? x,

@@ -126,7 +126,7 @@ public class DisplayTests
     public void A_line_chart_is_a_png_of_the_requested_size()
     {
         using var bitmap = Decode(Charts.Line("Loss", "epoch", "loss", ("train", [1.9, 0.87, 0.54]), ("validation", [2.0, 1.0, 0.7])));
-        Assert.Equal(720, bitmap.Width);
+        Assert.Equal(640, bitmap.Width);
         Assert.Equal(400, bitmap.Height);
         // Something besides background was drawn.
         Assert.Contains(Enumerable.Range(0, 400).Select(y => bitmap.GetPixel(320, y)), c => c != SKColors.White);
@@ -136,7 +136,7 @@ public class DisplayTests
     public void A_line_chart_over_given_x_values_needs_an_x_for_every_point()
     {
         var png = Charts.Line("f", "x", "f(x)", [-1.0, 0.0, 1.0], ("square", [1.0, 0.0, 1.0]));
-        Assert.Equal(720, png.Width);
+        Assert.Equal(640, png.Width);
         Assert.Throws<ArgumentException>(() => Charts.Line("f", "x", "f(x)", [0.0, 1.0], ("too long", [1.0, 2.0, 3.0])));
     }
 
