@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeepLearningCourse.Infrastructure;
 
 namespace NotebookRunner;
 
@@ -31,12 +32,8 @@ public static class NotebookJson
     }
 
     /// <summary>Writes the notebook whole: a reader never sees a half-written file.</summary>
-    public static void Save(JsonObject notebook, string path)
-    {
-        var temporary = path + ".partial";
-        File.WriteAllText(temporary, ToText(notebook));
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void Save(JsonObject notebook, string path) =>
+        AtomicFile.Write(path, temporary => File.WriteAllText(temporary, ToText(notebook)));
 
     /// <summary>The file's text, ending with a newline as Jupyter writes it.</summary>
     public static string ToText(JsonObject notebook) => notebook.ToJsonString(Layout) + "\n";
