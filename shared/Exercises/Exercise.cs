@@ -34,6 +34,9 @@ public static class Exercise
     /// </summary>
     public static bool Pending(params string[] titles)
     {
+        // A guard's `return` gives its cell a value even when the cell runs to the end without one, and
+        // the kernel would show that missing value as "<null>" under every guarded cell; show nothing instead.
+        Microsoft.DotNet.Interactive.Formatting.Formatter.NullString = "";
         if (Unfinished(titles) is not { } first) return false;
         skipped = $"Skipped: this cell uses your answer to the exercise \"{first}\", which is not done yet.";
         return true;

@@ -245,7 +245,7 @@ public static class Section2Checks
     public static Verdict Checkpoint<TConfig>(Training.Checkpoint<TConfig>? checkpoint, TConfig config, nn.Module model)
     {
         if (checkpoint is null) return Verdict.NotDone();
-        if (!Equals(checkpoint.Config, config) && !Same(checkpoint.Config, config))
+        if (!Equals(checkpoint.Config, config) && !SameConfig(checkpoint.Config, config))
             return Verdict.Wrong($"the checkpoint's configuration, {checkpoint.Config}, is not the model's: pass config, the description the model was built from.");
         var expected = model.state_dict();
         var missing = expected.Keys.Where(k => !checkpoint.StateDict.ContainsKey(k)).ToList();
@@ -305,7 +305,7 @@ public static class Section2Checks
     static double DropProbability(TorchSharp.Modules.Dropout dropout) =>
         (double)(typeof(TorchSharp.Modules.Dropout).GetField("p", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(dropout) ?? double.NaN);
 
-    static bool Same<TConfig>(TConfig a, TConfig b) =>
+    static bool SameConfig<TConfig>(TConfig a, TConfig b) =>
         System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 
     /// <summary>Mean NLL loss and predicted classes of the model on the first batch (or the whole loader), in evaluation mode.</summary>
