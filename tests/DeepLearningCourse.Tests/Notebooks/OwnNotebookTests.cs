@@ -43,7 +43,8 @@ public sealed class OwnNotebookTests : IDisposable
         var printed = Printed(Path.Combine(output, "fast", Path.GetRelativePath(Root, notebook)), cell: 1);
         Assert.StartsWith("Device: ", printed[0]);
         Assert.Equal("6", printed[1]);
-        Assert.Equal(Path.Combine(Root, "data"), printed[2]);
+        // The executed copy has paths inside the repository made relative to it (OutputCleaner).
+        Assert.Equal("data", printed[2]);
     }
 
     [Fact]
