@@ -21,7 +21,9 @@ public static class Results
         }
         var rows = new List<(string Notebook, string[] Fields, string WallTime)>();
         var skipped = 0;
-        foreach (var path in Directory.GetFiles(executedFolder, "*.ipynb", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        // Exercises notebooks report no results (their result line is left out), so only lessons are read.
+        foreach (var path in Directory.GetFiles(executedFolder, "*.ipynb", SearchOption.AllDirectories)
+                     .Where(p => !ExercisesNotebook.IsExercises(p)).Order(StringComparer.Ordinal))
         {
             var notebook = NotebookJson.Load(path);
             var measured = (double?)notebook["metadata"]?["course"]?["run"]?["wall_seconds"];

@@ -17,6 +17,7 @@ public static class Runner
         Usage: run-course [--fast] [--record] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
                run-course --results [--output DIR]        (collect full-mode results into RESULTS.md)
                run-course --check-outputs [NOTEBOOK ...]  (are the lessons' recorded outputs current?)
+               run-course --make-exercises [NOTEBOOK ...] (write each lesson's exercises notebook beside it)
           NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
           --fast           CI's fast mode (COURSE_MODE=fast): less data, fewer epochs
           --record         write each passing notebook's outputs back into the lesson file
@@ -24,6 +25,9 @@ public static class Runner
           --timeout        minutes one notebook may run before it is stopped (default: 60)
           --results        write RESULTS.md from the executed full-mode notebooks instead of running any
           --check-outputs  fail if a lesson has no outputs from a full run, or its code changed since
+          --make-exercises write "<lesson> (Exercises).ipynb" beside each lesson that marks exercises
+        Exercises notebooks run twice, as given and with the solutions put back; without NOTEBOOK
+        they run in fast mode only.
         """;
 
     public static int Run(string[] args, TextWriter log)
@@ -55,6 +59,11 @@ public static class Runner
         }
         if (options.CheckOutputs)
             return RecordedOutputs.CheckAll(root, notebooks, log);
+        if (options.MakeExercises)
+            return MakeExercises(root, notebooks, log);
+        // Exercises notebooks are never recorded into, and a full run of the course trains each lesson once.
+        if (options.Record || (!options.Fast && options.Names.Count == 0))
+            notebooks = notebooks.Where(n => !ExercisesNotebook.IsExercises(n)).ToList();
 
         var mode = ModeName(options.Fast);
         var modeOutput = Path.Combine(output, mode);
@@ -68,7 +77,12 @@ public static class Runner
             var relative = Path.GetRelativePath(root, notebook);
             var executed = Path.Combine(modeOutput, relative.StartsWith("..") ? Path.GetFileName(notebook) : relative);
             NotebookResult result;
-            try { result = Execute(notebook, executed, options, cleaner) with { Name = relative }; }
+            try
+            {
+                result = ExercisesNotebook.IsExercises(notebook)
+                    ? ExecuteExercises(notebook, executed, options, cleaner) with { Name = relative }
+                    : Execute(notebook, executed, options, cleaner) with { Name = relative };
+            }
             catch (InvalidDataException e)
             {
                 log.WriteLine($"FAIL  {relative}  {e.Message}");
@@ -103,7 +117,36 @@ public static class Runner
             (size > RecordedOutputs.MaxBytes ? $"; over the {RecordedOutputs.MaxBytes / 1e6:F0} MB limit, so tools/test will reject it" : ""));
     }
 
-    static NotebookResult Execute(string notebook, string executed, Options options, OutputCleaner cleaner)
+    static int MakeExercises(string root, IReadOnlyList<string> notebooks, TextWriter log)
+    {
+        try
+        {
+            var written = ExercisesNotebook.WriteAll(notebooks);
+            foreach (var path in written) log.WriteLine($"wrote {Path.GetRelativePath(root, path)}");
+            log.WriteLine($"{written.Count} exercises notebook(s) current");
+            return 0;
+        }
+        catch (InvalidDataException e)
+        {
+            log.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Runs an exercises notebook twice: as given, where every check must say "not done yet", and with
+    /// the lesson's solutions in place of the stubs, where every check must pass. Neither may fail a cell.
+    /// </summary>
+    static NotebookResult ExecuteExercises(string notebook, string executed, Options options, OutputCleaner cleaner)
+    {
+        var lesson = ExercisesNotebook.LessonFor(notebook);
+        var solved = ExercisesNotebook.Build(NotebookJson.Load(lesson), Path.GetFileName(lesson), solved: true);
+        var asGiven = Execute(notebook, executed, options, cleaner);
+        var withSolutions = Execute(notebook, Path.ChangeExtension(executed, null) + " - solved.ipynb", options, cleaner, solved);
+        return ExerciseRuns.Combine(asGiven, withSolutions);
+    }
+
+    static NotebookResult Execute(string notebook, string executed, Options options, OutputCleaner cleaner, JsonObject? replacement = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(executed)!);
         File.Delete(executed);
@@ -113,7 +156,7 @@ public static class Runner
         // directory, the lesson's own folder, so the copy can live anywhere.
         var input = Directory.CreateTempSubdirectory("course-run-");
         var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
-        NotebookJson.Save(RecordedOutputs.WithoutOutputs(NotebookJson.Load(notebook)), fresh);
+        NotebookJson.Save(RecordedOutputs.WithoutOutputs(replacement ?? NotebookJson.Load(notebook)), fresh);
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -160,7 +203,10 @@ public static class Runner
             : cells.FirstOrDefault(c => c.Error is not null) is { } bad ? $"cell {bad.Number}: {bad.Error}"
             : exitCode != 0 ? $"dotnet-repl exit code {exitCode}{Tail(stderr)}"
             : null;
-        return new NotebookResult(notebook, problem is null, problem, clock.Elapsed, ExecutedNotebook.ReadyTime(cells), cells);
+        return new NotebookResult(notebook, problem is null, problem, clock.Elapsed, ExecutedNotebook.ReadyTime(cells), cells)
+        {
+            Verdicts = File.Exists(executed) ? ExerciseRuns.Verdicts(NotebookJson.Load(executed)) : [],
+        };
     }
 
     /// <summary>Notes in the executed copy how it ran, so tools/results can report the runner's own wall time.</summary>
@@ -213,11 +259,11 @@ public static class Runner
         throw new DirectoryNotFoundException("Run this from inside the course repository.");
     }
 
-    sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
+    sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, bool MakeExercises, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
     {
         public static Options Parse(string[] args)
         {
-            bool fast = false, help = false, results = false, record = false, checkOutputs = false;
+            bool fast = false, help = false, results = false, record = false, checkOutputs = false, makeExercises = false;
             string? output = null;
             int timeout = 60;
             var names = new List<string>();
@@ -229,6 +275,7 @@ public static class Runner
                     case "--results": results = true; break;
                     case "--record": record = true; break;
                     case "--check-outputs": checkOutputs = true; break;
+                    case "--make-exercises": makeExercises = true; break;
                     case "-h" or "--help": help = true; break;
                     case "--output": output = Value(args, ref i); break;
                     case "--timeout":
@@ -239,9 +286,9 @@ public static class Runner
                     default: names.Add(args[i]); break;
                 }
             }
-            if (new[] { results, record, checkOutputs }.Count(x => x) > 1)
-                throw new ArgumentException("Choose one of --results, --record and --check-outputs.");
-            return new Options(fast, help, results, record, checkOutputs, output, timeout, names);
+            if (new[] { results, record, checkOutputs, makeExercises }.Count(x => x) > 1)
+                throw new ArgumentException("Choose one of --results, --record, --check-outputs and --make-exercises.");
+            return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout, names);
         }
 
         static string Value(string[] args, ref int i) =>
@@ -252,8 +299,15 @@ public static class Runner
 /// <summary>The outcome of one notebook.</summary>
 public sealed record NotebookResult(string Name, bool Passed, string? Problem, TimeSpan Duration, TimeSpan? Ready, IReadOnlyList<ExecutedCell> Cells)
 {
+    /// <summary>The verdicts the notebook's check cells printed, in order (exercises notebooks only).</summary>
+    public IReadOnlyList<string> Verdicts { get; init; } = [];
+
+    /// <summary>For an exercises notebook: how its two runs ended ("as given: 3 not done; solved: 3 passed").</summary>
+    public string? Exercises { get; init; }
+
     public string Summary(string name) =>
         $"{(Passed ? "PASS" : "FAIL")}  {name}  {Duration.TotalSeconds:F1} s" +
         (Ready is { } r ? $" (ready {r.TotalSeconds:F1} s)" : "") +
+        (Exercises is null ? "" : $"  {Exercises}") +
         (Problem is null ? "" : $"  {Problem}");
 }

@@ -1,0 +1,24 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeepLearningCourse.Exercises;
+
+/// <summary>The comparisons every check makes: shapes, and values within float tolerance, on the CPU.</summary>
+static class Compare
+{
+    /// <summary>Same shape and the same values to within float32 rounding.</summary>
+    public static bool Same(Tensor answer, Tensor expected) =>
+        answer.shape.SequenceEqual(expected.shape) && Values(answer).allclose(Values(expected), rtol: 1e-4, atol: 1e-5);
+
+    /// <summary>Whether the answer equals any of the candidates, by shape and value (shape mismatches are simply false).</summary>
+    public static bool SameAsAny(Tensor answer, params Tensor[] candidates) => candidates.Any(c => Same(answer, c));
+
+    /// <summary>The tensor as float32 on the CPU, outside autograd, so comparisons work whatever the learner's device and dtype.</summary>
+    public static Tensor Values(Tensor tensor) => tensor.detach().cpu().to_type(ScalarType.Float32);
+
+    /// <summary>A scalar tensor or a one-element tensor as a number, for messages.</summary>
+    public static double Number(Tensor tensor) => Values(tensor).flatten()[0].item<float>();
+
+    /// <summary><c>[64, 10]</c>.</summary>
+    public static string Shape(Tensor tensor) => tensor.Shape().ToString();
+}
