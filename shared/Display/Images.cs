@@ -28,10 +28,13 @@ public static class Images
     /// <summary>
     /// Renders one image: [H,W] or [1,H,W] as grayscale, [3,H,W] as colour, with values in [0,1]
     /// (clipped). Give the <paramref name="normalize"/> transform the image went through to show it as it was.
+    /// With <paramref name="stretch"/> the image's lowest value is drawn black and its highest white, as
+    /// matplotlib's <c>imshow</c> draws a single-channel array: for filter outputs and activations, whose
+    /// values can lie anywhere.
     /// </summary>
-    public static PngImage Show(Tensor image, IInvertibleTransform? normalize = null)
+    public static PngImage Show(Tensor image, IInvertibleTransform? normalize = null, bool stretch = false)
     {
-        using var bitmap = ToBitmap(image, normalize);
+        using var bitmap = ToBitmap(image, normalize, stretch);
         using var enlarged = Enlarge(bitmap, MinimumSide);
         var factor = Math.Min(1.0, Math.Min((double)MaximumWidth / enlarged.Width, (double)MaximumHeight / enlarged.Height));
         using var fitted = Scale(enlarged, factor);
@@ -41,10 +44,11 @@ public static class Images
     /// <summary>
     /// Renders a batch [N,C,H,W] (or [N,H,W]) as a grid with an optional title under each image,
     /// e.g. the class name, or "pred (true)" when showing predictions. Give the <paramref name="normalize"/>
-    /// transform the images went through to show them as they were.
+    /// transform the images went through to show them as they were. With <paramref name="stretch"/> each
+    /// image is stretched on its own from its lowest value (black) to its highest (white), as in <see cref="Show"/>.
     /// </summary>
     public static PngImage Grid(Tensor batch, IReadOnlyList<string>? titles = null, int columns = 8,
-        IInvertibleTransform? normalize = null)
+        IInvertibleTransform? normalize = null, bool stretch = false)
     {
         var count = (int)batch.shape[0];
         if (titles is not null && titles.Count != count)
@@ -59,7 +63,7 @@ public static class Images
             for (int i = 0; i < count; i++)
             {
                 using var one = batch[i];
-                using var bitmap = ToBitmap(one, normalize);
+                using var bitmap = ToBitmap(one, normalize, stretch);
                 tiles.Add(Enlarge(bitmap, minimumSide: 96));
             }
             // Every tile shrinks by the same factor, so images keep their relative sizes.
@@ -104,8 +108,11 @@ public static class Images
         return title[..length] + "…";
     }
 
-    /// <summary>Converts one image tensor to an RGBA bitmap (values in [0,1] after undoing <paramref name="normalize"/>).</summary>
-    internal static SKBitmap ToBitmap(Tensor image, IInvertibleTransform? normalize = null)
+    /// <summary>
+    /// Converts one image tensor to an RGBA bitmap (values in [0,1] after undoing <paramref name="normalize"/>,
+    /// or mapped onto [0,1] from the image's own range with <paramref name="stretch"/>; a flat image stays as it is).
+    /// </summary>
+    internal static SKBitmap ToBitmap(Tensor image, IInvertibleTransform? normalize = null, bool stretch = false)
     {
         using var scope = NewDisposeScope();
         var chw = image.dim() switch
@@ -119,6 +126,11 @@ public static class Images
             throw new ArgumentException($"Expected 1 or 3 channels, got {channels}.", nameof(image));
         chw = chw.detach().to(CPU).to_type(ScalarType.Float32);
         if (normalize is not null) chw = normalize.Inverse(chw);
+        if (stretch)
+        {
+            var (low, high) = (chw.min().item<float>(), chw.max().item<float>());
+            if (high > low) chw = (chw - low) / (high - low);
+        }
         if (channels == 1) chw = chw.expand(3, -1, -1);
         var bytes = (chw.clamp(0, 1) * 255).round().to_type(ScalarType.Byte).permute(1, 2, 0).contiguous().data<byte>().ToArray();
 

@@ -53,6 +53,35 @@ public class DisplayTests
     }
 
     [Fact]
+    public void Stretching_draws_an_images_lowest_value_black_and_its_highest_white()
+    {
+        // A filter output: values far outside [0,1], which plain display would clip to black and white.
+        using var image = torch.tensor(new float[] { -4, 0, 2, 8 }).reshape(1, 2, 2);
+        using var stretched = Decode(Images.Show(image, stretch: true));
+        using var clipped = Decode(Images.Show(image));
+
+        Assert.Equal(SKColors.Black, stretched.GetPixel(10, 10));
+        Assert.Equal(new SKColor(85, 85, 85), stretched.GetPixel(130, 10));
+        Assert.Equal(new SKColor(128, 128, 128), stretched.GetPixel(10, 130));
+        Assert.Equal(SKColors.White, stretched.GetPixel(130, 130));
+        Assert.Equal(SKColors.Black, clipped.GetPixel(130, 10));
+        Assert.Equal(SKColors.White, clipped.GetPixel(10, 130));
+    }
+
+    [Fact]
+    public void A_stretched_grid_stretches_each_image_on_its_own()
+    {
+        // Two flat-topped maps with different ranges: each one's maximum is white.
+        using var batch = torch.stack([torch.tensor(new float[] { 0, 2, 0, 2 }).reshape(1, 2, 2), torch.tensor(new float[] { 0, 0.5f, 0, 0.5f }).reshape(1, 2, 2)]);
+        using var bitmap = Decode(Images.Grid(batch, columns: 2, stretch: true));
+
+        var tile = (bitmap.Width - 3 * 6) / 2;
+        Assert.Equal(SKColors.White, bitmap.GetPixel(6 + tile - 5, 6 + 5));
+        Assert.Equal(SKColors.White, bitmap.GetPixel(6 + tile + 6 + tile - 5, 6 + 5));
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(6 + tile + 6 + 5, 6 + 5));
+    }
+
+    [Fact]
     public void A_grid_undoes_the_normalisation_of_every_image()
     {
         // Gray 0.25 after Normalize(0.5, 0.5) is -0.5; shown raw it would be clipped to black.
