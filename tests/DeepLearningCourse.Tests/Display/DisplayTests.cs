@@ -106,6 +106,38 @@ public class DisplayTests
     }
 
     [Fact]
+    public void Grid_tiles_grow_until_their_titles_fit_as_far_as_the_row_allows()
+    {
+        using var scope = torch.NewDisposeScope();
+        var batch = torch.rand(4, 3, 32, 32);
+        using var shortTitles = Decode(Images.Grid(batch, Enumerable.Repeat("cat", 4).ToList(), columns: 4));
+        using var longTitles = Decode(Images.Grid(batch, Enumerable.Repeat("french-alpine-landscape", 4).ToList(), columns: 4));
+
+        // Short titles: 96 px tiles (32 px x 3). Long ones: a whole multiple of 32 px wide enough for the text.
+        Assert.Equal(4 * (96 + 6) + 6, shortTitles.Width);
+        var tile = (longTitles.Width - 6) / 4 - 6;
+        Assert.Equal(0, tile % 32);
+        Assert.InRange(tile, 150, (Images.MaximumWidth - 6) / 4 - 6);
+
+        // Ten columns leave no room to grow: the grid still fits a notebook.
+        using var crowded = Decode(Images.Grid(torch.rand(10, 3, 32, 32), Enumerable.Repeat("french-alpine-landscape", 10).ToList(), columns: 10));
+        Assert.InRange(crowded.Width, 1, Images.MaximumWidth);
+    }
+
+    [Fact]
+    public void A_grid_title_may_have_several_lines()
+    {
+        using var batch = torch.ones(2, 1, 28, 28);
+        using var oneLine = Decode(Images.Grid(batch, ["a", "b"]));
+        using var twoLines = Decode(Images.Grid(batch, ["cat\n(dog)", "b"]));
+
+        Assert.Equal(oneLine.Height + 16, twoLines.Height);
+        // The second line is drawn in the band below the first, under the first tile.
+        var band = from y in Enumerable.Range(6 + 112 + 18, 16) from x in Enumerable.Range(6, 112) select twoLines.GetPixel(x, y);
+        Assert.Contains(band, p => p.Red < 128);
+    }
+
+    [Fact]
     public void A_grid_needs_one_title_per_image()
     {
         using var batch = torch.rand(3, 1, 8, 8);
