@@ -173,6 +173,46 @@ public class DisplayTests
     }
 
     [Fact]
+    public void A_histogram_counts_each_set_over_shared_bins()
+    {
+        var model = Charts.HistogramModel("w", "weight", 4, [("a", [0.0, 0.1, 0.3, 0.6, 1.0]), ("b", [0.5, 0.55, 0.99])]);
+
+        // Bins of width 0.25 from 0 to 1; the largest value falls in the last bin.
+        var counts = model.Series.OfType<OxyPlot.Series.HistogramSeries>().Select(s => s.Items.Select(i => i.Count).ToArray()).ToList();
+        Assert.Equal([2, 1, 1, 1], counts[0]);
+        Assert.Equal([0, 0, 2, 1], counts[1]);
+        var first = model.Series.OfType<OxyPlot.Series.HistogramSeries>().First().Items;
+        Assert.Equal(0.0, first[0].RangeStart, 12);
+        Assert.Equal(1.0, first[^1].RangeEnd, 12);
+        // A bar is as high as its count.
+        Assert.All(first, item => Assert.Equal(item.Count, item.Height, 9));
+    }
+
+    [Fact]
+    public void A_histogram_of_equal_values_has_one_full_bin_and_renders()
+    {
+        var model = Charts.HistogramModel("zeros", "weight", 5, [("zeros", [0.0, 0.0, 0.0])]);
+        var items = model.Series.OfType<OxyPlot.Series.HistogramSeries>().Single().Items;
+        Assert.Equal(3, items.Sum(i => i.Count));
+        Assert.Single(items, i => i.Count == 3);
+
+        using var zeros = torch.zeros(16, 8);
+        using var bitmap = Decode(Charts.Histogram("zeros", "weight", 5, ("zeros", zeros)));
+        Assert.Equal(Charts.LineWidth, bitmap.Width);
+    }
+
+    [Fact]
+    public void A_histogram_counts_every_element_of_a_tensor_and_refuses_what_it_cannot_count()
+    {
+        using var weights = torch.tensor(new double[] { 0.0, 0.1, 0.3, 0.6, 1.0, 1.0 }).reshape(2, 3);
+        Assert.Equal(Charts.Histogram("w", "weight", 4, ("w", [0.0, 0.1, 0.3, 0.6, 1.0, 1.0])).Bytes, Charts.Histogram("w", "weight", 4, ("w", weights)).Bytes);
+
+        Assert.Throws<ArgumentException>(() => Charts.Histogram("w", "weight", 4, ("empty", new List<double>())));
+        Assert.Throws<ArgumentException>(() => Charts.Histogram("w", "weight", 4, ("nan", [0.0, double.NaN])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Charts.Histogram("w", "weight", 0, ("a", [1.0])));
+    }
+
+    [Fact]
     public void Charts_take_tensors_as_they_take_lists()
     {
         using var scope = torch.NewDisposeScope();
