@@ -38,6 +38,20 @@ public static class Charts
         params (string Name, torch.Tensor Values)[] series) =>
         Render(LineModel(title, xLabel, yLabel, Values(x, "x"), Values(series)), LineWidth, LineHeight);
 
+    /// <summary>
+    /// As <see cref="Line(string, string, string, ValueTuple{string, IReadOnlyList{double}}[])"/>, on a logarithmic
+    /// y axis (matplotlib's <c>plt.yscale("log")</c>): for positive values that span several orders of magnitude,
+    /// e.g. losses that start in the thousands for some runs and near 1 for others.
+    /// </summary>
+    public static PngImage LogLine(string title, string xLabel, string yLabel,
+        params (string Name, IReadOnlyList<double> Values)[] series)
+    {
+        var notPositive = series.FirstOrDefault(s => s.Values.Any(v => !(v > 0)));
+        if (notPositive.Values is not null)
+            throw new ArgumentException($"Series '{notPositive.Name}' has values that are not positive, which a logarithmic axis cannot show.", nameof(series));
+        return Render(LineModel(title, xLabel, yLabel, null, series, logarithmicY: true), LineWidth, LineHeight);
+    }
+
     /// <summary>A horizontal bar per category, e.g. the probability of each class.</summary>
     public static PngImage Bars(string title, IReadOnlyList<string> categories, IReadOnlyList<double> values,
         double? maximum = null, int width = 420, int height = 360)
@@ -98,7 +112,7 @@ public static class Charts
             foreach (var v in series[s].Values) counts[Math.Min(bins - 1, (int)((v - low) / width))]++;
             var colour = model.DefaultColors[s % model.DefaultColors.Count];
             // A bar's area is its count times its width, so that its height is the count.
-            var bars = new HistogramSeries { Title = series[s].Name, FillColor = OxyColor.FromAColor(series.Length > 1 ? (byte)110 : (byte)220, colour), StrokeColor = colour, StrokeThickness = 1 };
+            var bars = new HistogramSeries { Title = series[s].Name, FillColor = OxyColor.FromAColor(series.Length > 1 ? (byte)70 : (byte)200, colour), StrokeColor = colour, StrokeThickness = 1.5 };
             for (int b = 0; b < bins; b++)
                 bars.Items.Add(new HistogramItem(low + b * width, low + (b + 1) * width, counts[b] * width, counts[b]));
             model.Series.Add(bars);
@@ -147,7 +161,7 @@ public static class Charts
 
     /// <summary>The line chart before rendering; a null <paramref name="x"/> counts 1, 2, 3, … with whole-number ticks.</summary>
     internal static PlotModel LineModel(string title, string xLabel, string yLabel, IReadOnlyList<double>? x,
-        (string Name, IReadOnlyList<double> Values)[] series)
+        (string Name, IReadOnlyList<double> Values)[] series, bool logarithmicY = false)
     {
         if (series.Length == 0) throw new ArgumentException("A line chart needs at least one series.", nameof(series));
         var counted = x is null;
@@ -162,7 +176,9 @@ public static class Charts
             xAxis.StringFormat = "0";
         }
         model.Axes.Add(xAxis);
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(logarithmicY
+            ? new LogarithmicAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot }
+            : new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
         foreach (var (name, values) in series)
         {
             if (values.Count > x.Count)
@@ -184,7 +200,12 @@ public static class Charts
         DefaultFont = "DejaVu Sans",
         Background = OxyColors.White,
         PlotAreaBorderColor = OxyColors.Gray,
+        DefaultColors = Palette,
     };
+
+    /// <summary>Ten colours that stay apart from each other (matplotlib's "tab10"), so up to ten series never share one.</summary>
+    static readonly IList<OxyColor> Palette = new[] { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" }
+        .Select(OxyColor.Parse).ToList();
 
     internal static PngImage Render(PlotModel model, int width, int height)
     {

@@ -173,6 +173,19 @@ public class DisplayTests
     }
 
     [Fact]
+    public void A_log_line_chart_has_a_logarithmic_y_axis_and_refuses_values_it_cannot_place()
+    {
+        var model = Charts.LineModel("Loss", "batch", "loss", null, [("large", [8000.0, 40.0, 2.0]), ("small", [2.3, 0.9, 0.5])], logarithmicY: true);
+        Assert.IsType<LogarithmicAxis>(model.Axes.Single(a => a.Position == AxisPosition.Left));
+        Assert.IsType<LinearAxis>(Charts.LineModel("Loss", "batch", "loss", null, [("small", [2.3, 0.9])]).Axes.Single(a => a.Position == AxisPosition.Left));
+
+        using var bitmap = Decode(Charts.LogLine("Loss", "batch", "loss", ("large", [8000.0, 40.0, 2.0]), ("small", [2.3, 0.9, 0.5])));
+        Assert.Equal(Charts.LineWidth, bitmap.Width);
+        var error = Assert.Throws<ArgumentException>(() => Charts.LogLine("Loss", "batch", "loss", ("zero", [1.0, 0.0])));
+        Assert.Contains("'zero'", error.Message);
+    }
+
+    [Fact]
     public void A_histogram_counts_each_set_over_shared_bins()
     {
         var model = Charts.HistogramModel("w", "weight", 4, [("a", [0.0, 0.1, 0.3, 0.6, 1.0]), ("b", [0.5, 0.55, 0.99])]);
