@@ -32,6 +32,9 @@ public static class LessonTargets
         new("Section 2 Part 6", "Saving and Loading Models", "test accuracy", Target.AtLeast(0.83, "P1")),
         new("Section 2 Part 8", "Transfer Learning", "test accuracy", Target.AtLeast(0.95, "P1")),
         new("Section 3 Lesson 1", "MLP on MNIST", "test accuracy", Target.AtLeast(0.98, "P1")),
+        new("Section 3 Lesson 4", "CNN on CIFAR-10", "test accuracy", Target.AtLeast(0.70, "P1")),
+        new("Section 3 Lesson 5", "Transfer Learning", "test accuracy", Target.AtLeast(0.74, "P1")),
+        new("Section 3 Lesson 6", "Weight Initialization", "validation accuracy (uniform ±1/√n)", Target.AtLeast(0.85, "P1")),
     ];
 
     /// <summary>The target of <paramref name="metric"/> in <paramref name="lesson"/>; an unknown pair is an error that lists the known ones.</summary>

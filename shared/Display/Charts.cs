@@ -38,6 +38,20 @@ public static class Charts
         params (string Name, torch.Tensor Values)[] series) =>
         Render(LineModel(title, xLabel, yLabel, Values(x, "x"), Values(series)), LineWidth, LineHeight);
 
+    /// <summary>
+    /// As <see cref="Line(string, string, string, ValueTuple{string, IReadOnlyList{double}}[])"/>, on a logarithmic
+    /// y axis (matplotlib's <c>plt.yscale("log")</c>): for positive values that span several orders of magnitude,
+    /// e.g. losses that start in the thousands for some runs and near 1 for others.
+    /// </summary>
+    public static PngImage LogLine(string title, string xLabel, string yLabel,
+        params (string Name, IReadOnlyList<double> Values)[] series)
+    {
+        var notPositive = series.FirstOrDefault(s => s.Values.Any(v => !(v > 0)));
+        if (notPositive.Values is not null)
+            throw new ArgumentException($"Series '{notPositive.Name}' has values that are not positive, which a logarithmic axis cannot show.", nameof(series));
+        return Render(LineModel(title, xLabel, yLabel, null, series, logarithmicY: true), LineWidth, LineHeight);
+    }
+
     /// <summary>A horizontal bar per category, e.g. the probability of each class.</summary>
     public static PngImage Bars(string title, IReadOnlyList<string> categories, IReadOnlyList<double> values,
         double? maximum = null, int width = 420, int height = 360)
@@ -57,6 +71,56 @@ public static class Charts
     public static PngImage Bars(string title, IReadOnlyList<string> categories, torch.Tensor values,
         double? maximum = null, int width = 420, int height = 360) =>
         Bars(title, categories, (IReadOnlyList<double>)Values(values, nameof(values)), maximum, width, height);
+
+    /// <summary>
+    /// How the values of one or more sets are distributed: each set's count per bin, drawn as
+    /// see-through bars over the same <paramref name="bins"/> equal bins, which span all the sets' values
+    /// (e.g. a layer's weights under different initialisations).
+    /// </summary>
+    public static PngImage Histogram(string title, string xLabel, int bins,
+        params (string Name, IReadOnlyList<double> Values)[] series) =>
+        Render(HistogramModel(title, xLabel, bins, series), LineWidth, LineHeight);
+
+    /// <inheritdoc cref="Histogram(string, string, int, ValueTuple{string, IReadOnlyList{double}}[])"/>
+    /// <remarks>Every element of each tensor counts, whatever its shape (a weight matrix, say).</remarks>
+    public static PngImage Histogram(string title, string xLabel, int bins,
+        params (string Name, torch.Tensor Values)[] series) =>
+        Histogram(title, xLabel, bins, series.Select(s => (s.Name, (IReadOnlyList<double>)AllValues(s.Values))).ToArray());
+
+    /// <summary>The histogram before rendering: one series per set, its items the bins with their counts.</summary>
+    internal static PlotModel HistogramModel(string title, string xLabel, int bins, (string Name, IReadOnlyList<double> Values)[] series)
+    {
+        if (series.Length == 0) throw new ArgumentException("A histogram needs at least one set of values.", nameof(series));
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "A histogram needs at least one bin.");
+        var empty = series.FirstOrDefault(s => s.Values.Count == 0);
+        if (empty.Values is not null) throw new ArgumentException($"Set '{empty.Name}' has no values.", nameof(series));
+        var all = series.SelectMany(s => s.Values).ToList();
+        if (all.Any(v => !double.IsFinite(v))) throw new ArgumentException("A histogram counts finite values only; some are NaN or infinite.", nameof(series));
+
+        var (low, high) = (all.Min(), all.Max());
+        // Values that are all equal (weights filled with one constant) get a bin of width 1 around them.
+        if (low == high) (low, high) = (low - 0.5, high + 0.5);
+        var width = (high - low) / bins;
+
+        var model = NewModel(title);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = xLabel, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "count", Minimum = 0, MajorGridlineStyle = LineStyle.Dot });
+        for (int s = 0; s < series.Length; s++)
+        {
+            var counts = new int[bins];
+            // The top edge belongs to the last bin, so the largest value is counted.
+            foreach (var v in series[s].Values) counts[Math.Min(bins - 1, (int)((v - low) / width))]++;
+            var colour = model.DefaultColors[s % model.DefaultColors.Count];
+            // A bar's area is its count times its width, so that its height is the count.
+            var bars = new HistogramSeries { Title = series[s].Name, FillColor = OxyColor.FromAColor(series.Length > 1 ? (byte)70 : (byte)200, colour), StrokeColor = colour, StrokeThickness = 1.5 };
+            for (int b = 0; b < bins; b++)
+                bars.Items.Add(new HistogramItem(low + b * width, low + (b + 1) * width, counts[b] * width, counts[b]));
+            model.Series.Add(bars);
+        }
+        if (series.Length > 1)
+            model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
+        return model;
+    }
 
     /// <summary>
     /// The course's <c>view_classify</c>: an image beside a bar chart of the probability the network
@@ -79,6 +143,12 @@ public static class Charts
     {
         if (values.shape.Count(d => d > 1) > 1)
             throw new ArgumentException($"'{name}' has shape {values.Shape()}; a chart needs one value per point, e.g. shape [N].", name);
+        return AllValues(values);
+    }
+
+    /// <summary>Every number in <paramref name="values"/>, whatever its shape.</summary>
+    static double[] AllValues(torch.Tensor values)
+    {
         using var scope = torch.NewDisposeScope();
         return values.detach().cpu().to_type(torch.ScalarType.Float64).flatten().data<double>().ToArray();
     }
@@ -91,7 +161,7 @@ public static class Charts
 
     /// <summary>The line chart before rendering; a null <paramref name="x"/> counts 1, 2, 3, … with whole-number ticks.</summary>
     internal static PlotModel LineModel(string title, string xLabel, string yLabel, IReadOnlyList<double>? x,
-        (string Name, IReadOnlyList<double> Values)[] series)
+        (string Name, IReadOnlyList<double> Values)[] series, bool logarithmicY = false)
     {
         if (series.Length == 0) throw new ArgumentException("A line chart needs at least one series.", nameof(series));
         var counted = x is null;
@@ -106,7 +176,9 @@ public static class Charts
             xAxis.StringFormat = "0";
         }
         model.Axes.Add(xAxis);
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(logarithmicY
+            ? new LogarithmicAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot }
+            : new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
         foreach (var (name, values) in series)
         {
             if (values.Count > x.Count)
@@ -128,7 +200,12 @@ public static class Charts
         DefaultFont = "DejaVu Sans",
         Background = OxyColors.White,
         PlotAreaBorderColor = OxyColors.Gray,
+        DefaultColors = Palette,
     };
+
+    /// <summary>Ten colours that stay apart from each other (matplotlib's "tab10"), so up to ten series never share one.</summary>
+    static readonly IList<OxyColor> Palette = new[] { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf" }
+        .Select(OxyColor.Parse).ToList();
 
     internal static PngImage Render(PlotModel model, int width, int height)
     {

@@ -43,7 +43,9 @@ public static class Images
 
     /// <summary>
     /// Renders a batch [N,C,H,W] (or [N,H,W]) as a grid with an optional title under each image,
-    /// e.g. the class name, or "pred (true)" when showing predictions. Give the <paramref name="normalize"/>
+    /// e.g. the class name, or "pred (true)" when showing predictions; a title may hold several lines
+    /// ("pred\n(true)"). Small images are enlarged until their titles fit under them, as far as a row
+    /// of <paramref name="columns"/> allows; longer titles end in an ellipsis. Give the <paramref name="normalize"/>
     /// transform the images went through to show them as they were. With <paramref name="stretch"/> each
     /// image is stretched on its own from its lowest value (black) to its highest (white), as in <see cref="Show"/>.
     /// </summary>
@@ -55,7 +57,12 @@ public static class Images
             throw new ArgumentException($"{count} images but {titles.Count} titles.", nameof(titles));
         columns = Math.Max(1, Math.Min(columns, count));
         var rows = (count + columns - 1) / columns;
-        const int pad = 6;
+        const int pad = 6, lineHeight = 16;
+        var cellLimit = (MaximumWidth - pad) / columns - pad;
+        using var font = new SKPaint { Color = SKColors.Black, TextSize = 13, IsAntialias = true, TextAlign = SKTextAlign.Center, Typeface = SKTypeface.FromFamilyName("DejaVu Sans") };
+        var titleLines = titles?.Select(t => t.Split('\n')).ToList();
+        var widestLine = titleLines?.SelectMany(lines => lines).Max(line => font.MeasureText(line)) ?? 0;
+        var minimumSide = (int)Math.Max(96, Math.Min(Math.Ceiling(widestLine), cellLimit));
 
         var tiles = new List<SKBitmap>(count);
         try
@@ -64,11 +71,11 @@ public static class Images
             {
                 using var one = batch[i];
                 using var bitmap = ToBitmap(one, normalize, stretch);
-                tiles.Add(Enlarge(bitmap, minimumSide: 96));
+                tiles.Add(Enlarge(bitmap, minimumSide));
             }
             // Every tile shrinks by the same factor, so images keep their relative sizes.
             var widest = tiles.Max(t => t.Width);
-            var factor = Math.Min(1.0, (double)((MaximumWidth - pad) / columns - pad) / widest);
+            var factor = Math.Min(1.0, (double)cellLimit / widest);
             if (factor < 1)
             {
                 for (int i = 0; i < count; i++)
@@ -79,17 +86,16 @@ public static class Images
                 }
             }
             int cellW = tiles.Max(t => t.Width), cellH = tiles.Max(t => t.Height);
-            int titleH = titles is null ? 0 : 18;
+            int titleH = titleLines is null ? 0 : 2 + lineHeight * titleLines.Max(lines => lines.Length);
             using var canvasBitmap = new SKBitmap(columns * (cellW + pad) + pad, rows * (cellH + titleH + pad) + pad);
             using var canvas = new SKCanvas(canvasBitmap);
             canvas.Clear(SKColors.White);
-            using var font = new SKPaint { Color = SKColors.Black, TextSize = 13, IsAntialias = true, TextAlign = SKTextAlign.Center, Typeface = SKTypeface.FromFamilyName("DejaVu Sans") };
             for (int i = 0; i < count; i++)
             {
                 int x = pad + (i % columns) * (cellW + pad), y = pad + (i / columns) * (cellH + titleH + pad);
                 canvas.DrawBitmap(tiles[i], x, y);
-                if (titles is not null)
-                    canvas.DrawText(Fit(titles[i], cellW + pad - 2, font), x + cellW / 2f, y + cellH + 14, font);
+                for (int line = 0; line < (titleLines?[i].Length ?? 0); line++)
+                    canvas.DrawText(Fit(titleLines![i][line], cellW + pad - 2, font), x + cellW / 2f, y + cellH + 14 + line * lineHeight, font);
             }
             return Encode(canvasBitmap);
         }

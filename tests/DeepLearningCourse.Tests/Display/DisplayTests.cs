@@ -135,6 +135,38 @@ public class DisplayTests
     }
 
     [Fact]
+    public void Grid_tiles_grow_until_their_titles_fit_as_far_as_the_row_allows()
+    {
+        using var scope = torch.NewDisposeScope();
+        var batch = torch.rand(4, 3, 32, 32);
+        using var shortTitles = Decode(Images.Grid(batch, Enumerable.Repeat("cat", 4).ToList(), columns: 4));
+        using var longTitles = Decode(Images.Grid(batch, Enumerable.Repeat("french-alpine-landscape", 4).ToList(), columns: 4));
+
+        // Short titles: 96 px tiles (32 px x 3). Long ones: a whole multiple of 32 px wide enough for the text.
+        Assert.Equal(4 * (96 + 6) + 6, shortTitles.Width);
+        var tile = (longTitles.Width - 6) / 4 - 6;
+        Assert.Equal(0, tile % 32);
+        Assert.InRange(tile, 150, (Images.MaximumWidth - 6) / 4 - 6);
+
+        // Ten columns leave no room to grow: the grid still fits a notebook.
+        using var crowded = Decode(Images.Grid(torch.rand(10, 3, 32, 32), Enumerable.Repeat("french-alpine-landscape", 10).ToList(), columns: 10));
+        Assert.InRange(crowded.Width, 1, Images.MaximumWidth);
+    }
+
+    [Fact]
+    public void A_grid_title_may_have_several_lines()
+    {
+        using var batch = torch.ones(2, 1, 28, 28);
+        using var oneLine = Decode(Images.Grid(batch, ["a", "b"]));
+        using var twoLines = Decode(Images.Grid(batch, ["cat\n(dog)", "b"]));
+
+        Assert.Equal(oneLine.Height + 16, twoLines.Height);
+        // The second line is drawn in the band below the first, under the first tile.
+        var band = from y in Enumerable.Range(6 + 112 + 18, 16) from x in Enumerable.Range(6, 112) select twoLines.GetPixel(x, y);
+        Assert.Contains(band, p => p.Red < 128);
+    }
+
+    [Fact]
     public void A_grid_needs_one_title_per_image()
     {
         using var batch = torch.rand(3, 1, 8, 8);
@@ -167,6 +199,59 @@ public class DisplayTests
         var png = Charts.Line("f", "x", "f(x)", [-1.0, 0.0, 1.0], ("square", [1.0, 0.0, 1.0]));
         Assert.Equal(640, png.Width);
         Assert.Throws<ArgumentException>(() => Charts.Line("f", "x", "f(x)", [0.0, 1.0], ("too long", [1.0, 2.0, 3.0])));
+    }
+
+    [Fact]
+    public void A_log_line_chart_has_a_logarithmic_y_axis_and_refuses_values_it_cannot_place()
+    {
+        var model = Charts.LineModel("Loss", "batch", "loss", null, [("large", [8000.0, 40.0, 2.0]), ("small", [2.3, 0.9, 0.5])], logarithmicY: true);
+        Assert.IsType<LogarithmicAxis>(model.Axes.Single(a => a.Position == AxisPosition.Left));
+        Assert.IsType<LinearAxis>(Charts.LineModel("Loss", "batch", "loss", null, [("small", [2.3, 0.9])]).Axes.Single(a => a.Position == AxisPosition.Left));
+
+        using var bitmap = Decode(Charts.LogLine("Loss", "batch", "loss", ("large", [8000.0, 40.0, 2.0]), ("small", [2.3, 0.9, 0.5])));
+        Assert.Equal(Charts.LineWidth, bitmap.Width);
+        var error = Assert.Throws<ArgumentException>(() => Charts.LogLine("Loss", "batch", "loss", ("zero", [1.0, 0.0])));
+        Assert.Contains("'zero'", error.Message);
+    }
+
+    [Fact]
+    public void A_histogram_counts_each_set_over_shared_bins()
+    {
+        var model = Charts.HistogramModel("w", "weight", 4, [("a", [0.0, 0.1, 0.3, 0.6, 1.0]), ("b", [0.5, 0.55, 0.99])]);
+
+        // Bins of width 0.25 from 0 to 1; the largest value falls in the last bin.
+        var counts = model.Series.OfType<OxyPlot.Series.HistogramSeries>().Select(s => s.Items.Select(i => i.Count).ToArray()).ToList();
+        Assert.Equal([2, 1, 1, 1], counts[0]);
+        Assert.Equal([0, 0, 2, 1], counts[1]);
+        var first = model.Series.OfType<OxyPlot.Series.HistogramSeries>().First().Items;
+        Assert.Equal(0.0, first[0].RangeStart, 12);
+        Assert.Equal(1.0, first[^1].RangeEnd, 12);
+        // A bar is as high as its count.
+        Assert.All(first, item => Assert.Equal(item.Count, item.Height, 9));
+    }
+
+    [Fact]
+    public void A_histogram_of_equal_values_has_one_full_bin_and_renders()
+    {
+        var model = Charts.HistogramModel("zeros", "weight", 5, [("zeros", [0.0, 0.0, 0.0])]);
+        var items = model.Series.OfType<OxyPlot.Series.HistogramSeries>().Single().Items;
+        Assert.Equal(3, items.Sum(i => i.Count));
+        Assert.Single(items, i => i.Count == 3);
+
+        using var zeros = torch.zeros(16, 8);
+        using var bitmap = Decode(Charts.Histogram("zeros", "weight", 5, ("zeros", zeros)));
+        Assert.Equal(Charts.LineWidth, bitmap.Width);
+    }
+
+    [Fact]
+    public void A_histogram_counts_every_element_of_a_tensor_and_refuses_what_it_cannot_count()
+    {
+        using var weights = torch.tensor(new double[] { 0.0, 0.1, 0.3, 0.6, 1.0, 1.0 }).reshape(2, 3);
+        Assert.Equal(Charts.Histogram("w", "weight", 4, ("w", [0.0, 0.1, 0.3, 0.6, 1.0, 1.0])).Bytes, Charts.Histogram("w", "weight", 4, ("w", weights)).Bytes);
+
+        Assert.Throws<ArgumentException>(() => Charts.Histogram("w", "weight", 4, ("empty", new List<double>())));
+        Assert.Throws<ArgumentException>(() => Charts.Histogram("w", "weight", 4, ("nan", [0.0, double.NaN])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Charts.Histogram("w", "weight", 0, ("a", [1.0])));
     }
 
     [Fact]
