@@ -78,12 +78,13 @@ public static class Course
     /// <summary>
     /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the
     /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
-    /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. In fast mode the target is not
-    /// judged: CI trains on a fraction of the data.
+    /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. The target is not judged in fast
+    /// mode (CI trains on a fraction of the data), nor on stand-in data or weights (the course's numbers were
+    /// measured on its own): the line then says so.
     /// </summary>
     public static LessonResult Result(string lesson, string metric, double value, TextWriter? log = null)
     {
-        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, Provenance.Summary, Mode);
+        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, Provenance.Summary, Mode, Provenance.AnyStandIn);
         (log ?? Console.Out).WriteLine(result);
         return result;
     }

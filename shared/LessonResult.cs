@@ -47,7 +47,11 @@ public static class LessonTargets
 /// What a lesson measured, printed as one "Result |" line at the end of the notebook. tools/results
 /// collects these lines from executed full-mode notebooks into RESULTS.md, so no result is typed by hand.
 /// </summary>
-public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode)
+/// <remarks>
+/// The target is judged only in full mode on the course's own data and networks: a value measured on an offline
+/// stand-in (<paramref name="OnStandIn"/>) answers a different question, so it is reported but not called met or missed.
+/// </remarks>
+public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode, bool OnStandIn = false)
 {
     /// <summary>Whether the value reaches the target (judged in full mode only).</summary>
     public bool Met => Target.Target.IsMetBy(Value);
@@ -57,7 +61,7 @@ public sealed record LessonResult(LessonTarget Target, double Value, string Data
         $"{Target.Lesson} - {Target.Title}",
         $"{Target.Metric} {Value.ToString(Target.Target.Format, Formats.Number)}",
         $"target {Target.Target}",
-        Mode == CourseMode.Full ? (Met ? "met" : "MISSED") : "not judged (fast mode)",
+        Mode == CourseMode.Fast ? "not judged (fast mode)" : OnStandIn ? "not judged (stand-in)" : Met ? "met" : "MISSED",
         Data,
         $"{Mode.ToString().ToLowerInvariant()} mode");
 }

@@ -8,12 +8,28 @@ namespace DeepLearningCourse;
 static class Provenance
 {
     static readonly List<string> used = [];
+    static bool standIn;
 
-    /// <summary>Notes a dataset or a set of weights; the same thing twice is noted once.</summary>
-    public static void Record(string what)
+    /// <summary>
+    /// Notes a dataset or a set of weights; the same thing twice is noted once. <paramref name="standsIn"/> says it
+    /// replaces what the course used (offline data, or another pretrained network), so the course's targets do not apply.
+    /// </summary>
+    public static void Record(string what, bool standsIn)
     {
         lock (used)
+        {
             if (!used.Contains(what)) used.Add(what);
+            standIn |= standsIn;
+        }
+    }
+
+    /// <summary>Whether anything noted so far stands in for what the course used.</summary>
+    public static bool AnyStandIn
+    {
+        get
+        {
+            lock (used) return standIn;
+        }
     }
 
     /// <summary>Everything noted so far, or "no dataset".</summary>

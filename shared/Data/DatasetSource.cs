@@ -36,7 +36,7 @@ public sealed record DatasetSource(bool IsStandIn, string Description)
     /// </summary>
     public DatasetSource Used(string dataset)
     {
-        Provenance.Record(IsStandIn ? $"{dataset} (OFFLINE STAND-IN)" : dataset);
+        Provenance.Record(IsStandIn ? $"{dataset} (OFFLINE STAND-IN)" : dataset, IsStandIn);
         return this;
     }
 

@@ -132,7 +132,7 @@ public sealed class Backbone : IDisposable
         var backbone = weights is null
             ? LoadOffline(folder, $"offline stand-in: no {name} weights in {folder} (put torchvision's {name} .pth or .safetensors file there to use the course's network)")
             : LoadPyTorch(name, weights);
-        Provenance.Record(backbone.IsOffline ? $"offline ResNet-18 standing in for {name}" : $"pretrained {name}");
+        Provenance.Record(backbone.IsOffline ? $"offline ResNet-18 standing in for {name}" : $"pretrained {name}", backbone.IsOffline);
         return backbone;
     }
 

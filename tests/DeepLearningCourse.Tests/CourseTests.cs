@@ -53,6 +53,16 @@ public class CourseTests
     }
 
     [Theory]
+    [InlineData(0.30)]
+    [InlineData(0.45)]
+    public void A_result_on_stand_in_data_is_reported_but_never_judged_against_the_course(double loss)
+    {
+        var line = new LessonResult(LessonTargets.Find("Section 2 Part 4", "training loss"), loss, "MNIST (OFFLINE STAND-IN)", CourseMode.Full, OnStandIn: true).ToString();
+        Assert.Equal("not judged (stand-in)", line.Split(" | ")[4]);
+        Assert.Contains($"training loss {loss:F3}", line);
+    }
+
+    [Theory]
     [InlineData("Section 2 Part 9", "test accuracy")]
     [InlineData("Section 2 Part 5", "test acuracy")]
     public void An_unknown_lesson_or_metric_lists_the_known_ones(string lesson, string metric)
