@@ -59,7 +59,4 @@ public static class Transforms
 
     /// <summary>Mirrors left–right with probability <paramref name="p"/>, deciding separately for each image of a batch.</summary>
     public static torchvision.ITransform RandomHorizontalFlip(double p = 0.5, int? seed = null) => new RandomHorizontalFlip(p, seed);
-
-    /// <summary>Adds Gaussian noise scaled by <paramref name="factor"/>, clipped to [0,1] when <paramref name="clip"/>.</summary>
-    public static torchvision.ITransform AddGaussianNoise(double factor, bool clip = true) => new GaussianNoise(factor, clip);
 }
