@@ -21,4 +21,8 @@ static class Compare
 
     /// <summary><c>[64, 10]</c>.</summary>
     public static string Shape(Tensor tensor) => tensor.Shape().ToString();
+
+    /// <summary>A dropout module's probability (TorchSharp keeps it private).</summary>
+    public static double DropProbability(TorchSharp.Modules.Dropout dropout) =>
+        (double)(typeof(TorchSharp.Modules.Dropout).GetField("p", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(dropout) ?? double.NaN);
 }

@@ -302,9 +302,6 @@ public static class Section2Checks
         return Verdict.Correct($"the classifier reaches {accuracy:P1} on the test photos, as the library measures it.");
     }
 
-    static double DropProbability(TorchSharp.Modules.Dropout dropout) =>
-        (double)(typeof(TorchSharp.Modules.Dropout).GetField("p", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(dropout) ?? double.NaN);
-
     static bool SameConfig<TConfig>(TConfig a, TConfig b) =>
         System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
 

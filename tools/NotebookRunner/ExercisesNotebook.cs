@@ -288,7 +288,7 @@ public static partial class ExercisesNotebook
     private static partial Regex StringLiteral();
 
     // var x =  |  Type x = / Type x;  |  class X / record X  |  Type X(...) => / {   (a local function)
-    [GeneratedRegex(@"^\s*(?:(?:public|private|protected|internal|static|readonly)\s+)*(?:(?:(?:using\s+)?var|(?:(?:[a-z]\w*\.)*[A-Z]\w*(?:<[\w\s,<>]*>)?(?:\[\])?\??)|int|long|double|float|bool|string)\s+(?<name>[A-Za-z_]\w*)\s*(?:=(?!=)|;)|(?:class|record)\s+(?<name>[A-Za-z_]\w*)|(?:\([\w\s,]+\)|[A-Z]\w*(?:<[\w\s,<>]*>)?|int|long|double|float|bool|string|void)\s+(?<name>[A-Za-z_]\w*)\s*\([^;]*\)\s*(?:=>|\{|$))")]
+    [GeneratedRegex(@"^\s*(?:(?:public|private|protected|internal|static|readonly)\s+)*(?:(?:(?:using\s+)?var|(?:(?:[a-z]\w*\.)*[A-Z]\w*(?:<[\w\s,.<>]*>)?(?:\[\])?\??)|int|long|double|float|bool|string)\s+(?<name>[A-Za-z_]\w*)\s*(?:=(?!=)|;)|(?:class|record)\s+(?<name>[A-Za-z_]\w*)|(?:\([\w\s,]+\)|[A-Z]\w*(?:<[\w\s,.<>]*>)?|int|long|double|float|bool|string|void)\s+(?<name>[A-Za-z_]\w*)\s*\([^;]*\)\s*(?:=>|\{|$))")]
     private static partial Regex TopLevelDeclaration();
 
     [GeneratedRegex(@"^(?:var|int|long|double|float)\s+(?<name>[A-Za-z_]\w*)\s*=\s*[\d.]+\s*;", RegexOptions.Multiline)]
