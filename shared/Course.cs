@@ -84,7 +84,8 @@ public static class Course
     /// </summary>
     public static LessonResult Result(string lesson, string metric, double value, TextWriter? log = null)
     {
-        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, Provenance.Summary, Mode, Provenance.AnyStandIn);
+        var (data, standIn) = Provenance.Snapshot();
+        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, data, Mode, standIn);
         (log ?? Console.Out).WriteLine(result);
         return result;
     }

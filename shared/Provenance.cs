@@ -23,21 +23,9 @@ static class Provenance
         }
     }
 
-    /// <summary>Whether anything noted so far stands in for what the course used.</summary>
-    public static bool AnyStandIn
+    /// <summary>Everything noted so far (or "no dataset"), and whether any of it stands in for what the course used, read together.</summary>
+    public static (string Summary, bool AnyStandIn) Snapshot()
     {
-        get
-        {
-            lock (used) return standIn;
-        }
-    }
-
-    /// <summary>Everything noted so far, or "no dataset".</summary>
-    public static string Summary
-    {
-        get
-        {
-            lock (used) return used.Count == 0 ? "no dataset" : string.Join(", ", used);
-        }
+        lock (used) return (used.Count == 0 ? "no dataset" : string.Join(", ", used), standIn);
     }
 }
