@@ -1,0 +1,55 @@
+"""Shared helpers for the PyTorch reference scripts: the IDX files in data/, the course's batching, the BLAS report."""
+import gzip
+import os
+import re
+
+import numpy as np
+import torch
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def read_idx(path):
+    """Returns the array stored in a gzipped IDX file (big-endian header, unsigned bytes)."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def load_normalised(folder, train=True):
+    """Images as float rows scaled to [0, 1] then normalised with mean 0.5 and std 0.5, labels as int64."""
+    prefix = "train" if train else "t10k"
+    images = read_idx(os.path.join(REPO, "data", folder, f"{prefix}-images-idx3-ubyte.gz"))
+    labels = read_idx(os.path.join(REPO, "data", folder, f"{prefix}-labels-idx1-ubyte.gz"))
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).view(len(images), 1, 28, 28)
+    x = (x - 0.5) / 0.5
+    return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def shuffled_batches(x, y, batch_size, generator):
+    """One epoch of batches in a fresh random order; the last, smaller batch is kept (as the course's DataLoader does)."""
+    order = torch.randperm(len(x), generator=generator)
+    for start in range(0, len(x), batch_size):
+        idx = order[start:start + batch_size]
+        yield x[idx], y[idx]
+
+
+def batch_count(n, batch_size):
+    return (n + batch_size - 1) // batch_size
+
+
+def setup(seed, threads=2):
+    """Fixes the thread count and the seed; prints which BLAS and how many threads PyTorch uses."""
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: {blas_in_use()}")
+
+
+def blas_in_use():
+    """Which BLAS library the process actually loaded (Debian switches it through alternatives)."""
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "/" in line and ".so" in line}
+    found = sorted({os.path.realpath(p) for p in paths if re.search(r"openblas|libblas|mkl|blis", p)})
+    return ", ".join(found) if found else "none loaded yet"
