@@ -21,16 +21,23 @@ public class DatasetDownloadTests
         RemoteFile Remote(string name) => new(name, files.TryGetValue(name, out var b) ? Sha(b) : new string('0', 64), server.Url(name));
     }
 
+    /// <summary>Writes a 12-image training pair and a 4-image test pair into <paramref name="folder"/> and serves all four files.</summary>
+    static Dictionary<string, byte[]> ServeIdxPairs(LocalHttpServer server, string folder)
+    {
+        DataFixtures.WriteIdxPair(folder, "train", 12);
+        DataFixtures.WriteIdxPair(folder, "t10k", 4);
+        var files = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        foreach (var (name, bytes) in files) server.Serve(name, new(200, bytes));
+        return files;
+    }
+
     [Fact]
     public void Missing_idx_files_are_downloaded_verified_and_marked_canonical()
     {
         using var server = new LocalHttpServer();
         using var source = new TemporaryFolder();
         using var cache = new TemporaryFolder();
-        DataFixtures.WriteIdxPair(source.Path, "train", 12);
-        DataFixtures.WriteIdxPair(source.Path, "t10k", 4);
-        var files = Directory.GetFiles(source.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
-        foreach (var (name, bytes) in files) server.Serve(name, new(200, bytes));
+        var files = ServeIdxPairs(server, source.Path);
 
         using var dataset = Datasets.LoadIdx(Spec(server, files), train: true, null, cache.Path, fast: false);
 
@@ -51,10 +58,7 @@ public class DatasetDownloadTests
         using var server = new LocalHttpServer();
         using var source = new TemporaryFolder();
         using var cache = new TemporaryFolder();
-        DataFixtures.WriteIdxPair(source.Path, "train", 12);
-        DataFixtures.WriteIdxPair(source.Path, "t10k", 4);
-        var files = Directory.GetFiles(source.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
-        foreach (var (name, bytes) in files) server.Serve(name, new(200, bytes));
+        var files = ServeIdxPairs(server, source.Path);
         var spec = Spec(server, files);
         Datasets.LoadIdx(spec, train: true, null, cache.Path, fast: false).Dispose();
 
