@@ -3,12 +3,12 @@ as many epochs as the course's 4,690 updates need on the MNIST copy in data/MNIS
 Prints the mean training loss of the last epoch, the metric the lesson reports."""
 import argparse
 import math
-import time
 
 import torch
 from torch import nn, optim
 
 import idx
+import training
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)
@@ -28,15 +28,4 @@ batches = idx.batch_count(len(x), 64)
 epochs = math.ceil(4690 / batches)
 print(f"MNIST copy in data/MNIST: {len(x)} training images, {batches} batches, {epochs} epochs")
 
-started = time.perf_counter()
-for epoch in range(epochs):
-    total = 0.0
-    for images, labels in idx.shuffled_batches(x, y, 64, shuffle):
-        optimizer.zero_grad()
-        loss = criterion(model(images), labels)
-        loss.backward()
-        optimizer.step()
-        total += loss.item()
-    last = total / batches
-print(f"{time.perf_counter() - started:.1f} s")
-print(f"metric training loss {last:.4f}")
+training.fit(model, criterion, optimizer, x, y, epochs, shuffle)

@@ -2,13 +2,13 @@
 batches of 64, 5 epochs over the 60,000 Fashion-MNIST training images in data/FashionMNIST.
 Prints the mean training loss of the last epoch, the metric the lesson reports."""
 import argparse
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn, optim
 
 import idx
+import training
 
 
 class Classifier(nn.Module):
@@ -39,18 +39,4 @@ if __name__ == "__main__":
     model = Classifier()
     criterion = nn.NLLLoss()
     optimizer = optim.Adam(model.parameters(), lr=0.003)
-    batches = idx.batch_count(len(x), 64)
-
-    started = time.perf_counter()
-    for epoch in range(5):
-        total = 0.0
-        for images, labels in idx.shuffled_batches(x, y, 64, shuffle):
-            optimizer.zero_grad()
-            loss = criterion(model(images), labels)
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-        last = total / batches
-        print(f"epoch {epoch + 1}: training loss {last:.4f}")
-    print(f"{time.perf_counter() - started:.1f} s")
-    print(f"metric training loss {last:.4f}")
+    training.fit(model, criterion, optimizer, x, y, 5, shuffle, print_epochs=True)
