@@ -259,11 +259,16 @@ public static partial class ExercisesNotebook
     /// <summary>The lesson cell's id with a suffix, so each generated cell's id is unique and stable.</summary>
     static string Id(JsonObject lessonCell, string suffix) => ((string?)lessonCell["id"] ?? "cell") + suffix;
 
-    /// <summary>The lesson cell's metadata without the course's own entries (the kernel's language stays).</summary>
+    /// <summary>
+    /// The lesson cell's metadata without the course's own entries (the kernel's language and the
+    /// cell's fast-mode settings stay, so CI runs the exercises notebook as quickly as the lesson).
+    /// </summary>
     static JsonObject Metadata(JsonObject? lessonCell)
     {
         if (lessonCell?["metadata"]?.DeepClone() is not JsonObject metadata) return new JsonObject();
+        var fast = metadata["course"]?[FastSettings.Key]?.DeepClone();
         metadata.Remove("course");
+        if (fast is not null) metadata["course"] = new JsonObject { [FastSettings.Key] = fast };
         foreach (var key in metadata.Select(kv => kv.Key).Where(k => k.StartsWith("dotnet_repl_", StringComparison.Ordinal)).ToList())
             metadata.Remove(key);
         return metadata;

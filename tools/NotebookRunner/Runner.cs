@@ -19,7 +19,7 @@ public static class Runner
                run-course --check-outputs [NOTEBOOK ...]  (are the lessons' recorded outputs current?)
                run-course --make-exercises [NOTEBOOK ...] (write each lesson's exercises notebook beside it)
           NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
-          --fast           CI's fast mode (COURSE_MODE=fast): less data, fewer epochs
+          --fast           CI's fast mode (COURSE_MODE=fast): less data, and cells marked course.fast get their smaller settings
           --record         write each passing notebook's outputs back into the lesson file
           --output         where executed notebooks go, in full/ or fast/, each with its .trx (default: artifacts/notebooks)
           --timeout        minutes one notebook may run before it is stopped (default: 60)
@@ -156,7 +156,9 @@ public static class Runner
         // directory, the lesson's own folder, so the copy can live anywhere.
         var input = Directory.CreateTempSubdirectory("course-run-");
         var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
-        NotebookJson.Save(RecordedOutputs.WithoutOutputs(replacement ?? NotebookJson.Load(notebook)), fresh);
+        var source = replacement ?? NotebookJson.Load(notebook);
+        if (options.Fast) source = FastSettings.Inject(source);
+        NotebookJson.Save(RecordedOutputs.WithoutOutputs(source), fresh);
 
         var start = new ProcessStartInfo("dotnet")
         {
