@@ -182,7 +182,8 @@ public static partial class ExercisesNotebook
 
     /// <summary>
     /// Names a cell declares at its top level (what later cells can use): variables, deconstructed
-    /// variables, classes, records and local functions; with <paramref name="anyDepth"/>, also those
+    /// variables, classes, records and local functions (tuple and generic return types included, and
+    /// signatures that continue on the next line); with <paramref name="anyDepth"/>, also those
     /// inside blocks and classes (fields, locals), which are the cell's own and never an earlier answer.
     /// </summary>
     static HashSet<string> Declared(string source, bool anyDepth = false)
@@ -293,7 +294,7 @@ public static partial class ExercisesNotebook
     private static partial Regex StringLiteral();
 
     // var x =  |  Type x = / Type x;  |  class X / record X  |  Type X(...) => / {   (a local function)
-    [GeneratedRegex(@"^\s*(?:(?:public|private|protected|internal|static|readonly)\s+)*(?:(?:(?:using\s+)?var|(?:(?:[a-z]\w*\.)*[A-Z]\w*(?:<[\w\s,.<>]*>)?(?:\[\])?\??)|int|long|double|float|bool|string)\s+(?<name>[A-Za-z_]\w*)\s*(?:=(?!=)|;)|(?:class|record)\s+(?<name>[A-Za-z_]\w*)|(?:\([\w\s,]+\)|[A-Z]\w*(?:<[\w\s,.<>]*>)?|int|long|double|float|bool|string|void)\s+(?<name>[A-Za-z_]\w*)\s*\([^;]*\)\s*(?:=>|\{|$))")]
+    [GeneratedRegex(@"^\s*(?:(?:public|private|protected|internal|static|readonly)\s+)*(?:(?:(?:using\s+)?var|(?:(?:[a-z]\w*\.)*[A-Z]\w*(?:<[\w\s,.<>()]*>)?(?:\[\])?\??)|int|long|double|float|bool|string)\s+(?<name>[A-Za-z_]\w*)\s*(?:=(?!=)|;)|(?:class|record)\s+(?<name>[A-Za-z_]\w*)|(?:\((?:[\w\s,.<>]|\([\w\s,.<>]*\))+\)|[A-Z]\w*(?:<[\w\s,.<>()]*>)?|int|long|double|float|bool|string|void)\s+(?<name>[A-Za-z_]\w*)\s*\([^;]*(?:\)\s*(?:=>|\{|$)|,\s*$))")]
     private static partial Regex TopLevelDeclaration();
 
     [GeneratedRegex(@"^(?:var|int|long|double|float)\s+(?<name>[A-Za-z_]\w*)\s*=\s*[\d.]+\s*;", RegexOptions.Multiline)]
