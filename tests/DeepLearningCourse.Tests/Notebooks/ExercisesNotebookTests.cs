@@ -95,6 +95,23 @@ public sealed class ExercisesNotebookTests
         Assert.Contains("Exercises.", NotebookJson.Text(notebook["cells"]![1]!["source"]));
     }
 
+    [Theory]
+    [InlineData("IEnumerable<(Tensor a, Tensor b)> pairs(Tensor t)\n{\n    yield return (t, y);\n}", "pairs")]
+    [InlineData("(List<double> a, List<double> b) twice(Tensor t, int n = 1,\n    int m = 2)\n{\n    return (new() { y.item<float>() }, new());\n}", "twice")]
+    [InlineData("(char c, (Tensor h, Tensor c) s) step(Tensor t) => ('a', (t, y));", "step")]
+    public void A_function_with_a_tuple_or_generic_return_type_that_uses_an_answer_makes_its_callers_wait(string function, string name)
+    {
+        var lesson = Lesson("Tensor y = null;");
+        var cells = lesson["cells"]!.AsArray();
+        // After the cells that use the answer, before the one that declares y anew
+        cells.Insert(cells.Count - 2, Cell("code", function));
+        cells.Insert(cells.Count - 2, Cell("code", $"var w = {name}(x);"));
+
+        var code = Sources(ExercisesNotebook.Build(lesson, "lesson.ipynb"));
+
+        Assert.Equal(ExercisesNotebook.GuardLine(["doubling"]) + $"\nvar w = {name}(x);", code[^2]);
+    }
+
     [Fact]
     public void The_solved_notebook_puts_the_solution_where_the_stub_was()
     {
