@@ -1,0 +1,118 @@
+"""Section 4 Lesson 1 in PyTorch, for parity and speed: the same text file, vocabulary (sorted distinct
+characters), batches, network (LSTM 512 x 2, dropout 0.5), optimiser, clipping and validation schedule as the
+C# lesson. Prints the last validation loss as `metric validation loss X`.
+  char_rnn.py --seed 7                 the full run (20 epochs)
+  char_rnn.py --time-steps 10          only the median time of one training step, after one warm-up step
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seed", type=int, default=7)
+parser.add_argument("--epochs", type=int, default=20)
+parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--time-steps", type=int, default=0)
+args = parser.parse_args()
+torch.set_num_threads(args.threads)
+torch.manual_seed(args.seed)
+
+with open("../../data/anna/anna.txt", encoding="utf-8") as f:
+    text = f.read().replace("\r\n", "\n")
+chars = sorted(set(text))
+char2int = {ch: i for i, ch in enumerate(chars)}
+encoded = np.array([char2int[ch] for ch in text], dtype=np.int64)
+
+
+def batches(arr, batch_size, seq_length):
+    """Rows of consecutive text, a window of seq_length columns sliding along them; targets one ahead,
+    each row's last target wrapping to its first character (the lesson's roll)."""
+    n = len(arr) // (batch_size * seq_length)
+    rows = torch.from_numpy(arr[: n * batch_size * seq_length].reshape(batch_size, -1))
+    nxt = rows.roll(-1, 1)
+    for c in range(0, rows.shape[1], seq_length):
+        yield rows[:, c:c + seq_length], nxt[:, c:c + seq_length]
+
+
+class CharRNN(nn.Module):
+    def __init__(self, n_chars, n_hidden=512, n_layers=2, drop_prob=0.5):
+        super().__init__()
+        self.n_hidden, self.n_layers = n_hidden, n_layers
+        self.lstm = nn.LSTM(n_chars, n_hidden, n_layers, dropout=drop_prob, batch_first=True)
+        self.dropout = nn.Dropout(drop_prob)
+        self.fc = nn.Linear(n_hidden, n_chars)
+
+    def forward(self, x, hidden):
+        out, hidden = self.lstm(x, hidden)
+        return self.fc(self.dropout(out).contiguous().view(-1, self.n_hidden)), hidden
+
+    def init_hidden(self, batch_size):
+        return (torch.zeros(self.n_layers, batch_size, self.n_hidden), torch.zeros(self.n_layers, batch_size, self.n_hidden))
+
+
+def one_hot(x, n):
+    return nn.functional.one_hot(x, n).float()
+
+
+n_chars = len(chars)
+net = CharRNN(n_chars)
+opt = torch.optim.Adam(net.parameters(), lr=0.001)
+criterion = nn.CrossEntropyLoss()
+batch_size, seq_length, clip, print_every = 128, 100, 5, 40
+val_idx = int(len(encoded) * 0.9)
+train_data, val_data = encoded[:val_idx], encoded[val_idx:]
+
+
+def train_step(x, y, h):
+    h = tuple(each.detach() for each in h)
+    net.zero_grad()
+    output, h = net(one_hot(x, n_chars), h)
+    loss = criterion(output, y.reshape(-1))
+    loss.backward()
+    nn.utils.clip_grad_norm_(net.parameters(), clip)
+    opt.step()
+    return loss.item(), h
+
+
+def validation_loss():
+    net.eval()
+    losses = []
+    with torch.no_grad():
+        h = net.init_hidden(batch_size)
+        for x, y in batches(val_data, batch_size, seq_length):
+            output, h = net(one_hot(x, n_chars), h)
+            losses.append(criterion(output, y.reshape(-1)).item())
+    net.train()
+    return sum(losses) / len(losses)
+
+
+print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(text):,} characters, {n_chars} distinct")
+net.train()
+if args.time_steps:
+    h = net.init_hidden(batch_size)
+    times = []
+    for i, (x, y) in enumerate(batches(train_data, batch_size, seq_length)):
+        started = time.perf_counter()
+        _, h = train_step(x, y, h)
+        if i > 0:
+            times.append(time.perf_counter() - started)
+        if len(times) == args.time_steps:
+            break
+    print(f"LSTM training step (batch {batch_size} x {seq_length}): median {statistics.median(times):.3f} s of {len(times)}")
+else:
+    started = time.perf_counter()
+    counter, val_loss = 0, float("nan")
+    for e in range(args.epochs):
+        h = net.init_hidden(batch_size)
+        for x, y in batches(train_data, batch_size, seq_length):
+            counter += 1
+            loss, h = train_step(x, y, h)
+            if counter % print_every == 0:
+                val_loss = validation_loss()
+                print(f"epoch {e + 1}, step {counter}: loss {loss:.4f}, validation loss {val_loss:.4f}", flush=True)
+    print(f"{time.perf_counter() - started:.1f} s")
+    print(f"metric validation loss {val_loss:.4f}")
