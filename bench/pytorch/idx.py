@@ -40,8 +40,9 @@ def batch_count(n, batch_size):
     return (n + batch_size - 1) // batch_size
 
 
-def setup(seed, threads=2):
-    """Fixes the thread count and the seed; prints which BLAS and how many threads PyTorch uses."""
+def setup(seed, threads=None):
+    """Fixes the thread count (default: OMP_NUM_THREADS, else 2) and the seed; prints which BLAS and how many threads PyTorch uses."""
+    threads = threads or int(os.environ.get("OMP_NUM_THREADS", "2"))
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS: {blas_in_use()}")

@@ -5,20 +5,25 @@ import time
 import idx
 
 
+def epoch(model, criterion, optimizer, batches):
+    """One pass of the lessons' loop over `batches` (pairs of images and labels); returns the summed batch losses."""
+    total = 0.0
+    for images, labels in batches:
+        optimizer.zero_grad()
+        loss = criterion(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+    return total
+
+
 def fit(model, criterion, optimizer, x, y, epochs, shuffle, print_epochs=False):
     """Trains for `epochs` epochs, prints the time taken and the mean training loss of the last epoch."""
     batches = idx.batch_count(len(x), 64)
     started = time.perf_counter()
-    for epoch in range(epochs):
-        total = 0.0
-        for images, labels in idx.shuffled_batches(x, y, 64, shuffle):
-            optimizer.zero_grad()
-            loss = criterion(model(images), labels)
-            loss.backward()
-            optimizer.step()
-            total += loss.item()
-        last = total / batches
+    for epoch_index in range(epochs):
+        last = epoch(model, criterion, optimizer, idx.shuffled_batches(x, y, 64, shuffle)) / batches
         if print_epochs:
-            print(f"epoch {epoch + 1}: training loss {last:.4f}")
+            print(f"epoch {epoch_index + 1}: training loss {last:.4f}")
     print(f"{time.perf_counter() - started:.1f} s")
     print(f"metric training loss {last:.4f}")

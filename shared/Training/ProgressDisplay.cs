@@ -33,10 +33,13 @@ sealed class ProgressDisplay
             : Style.Live;
     }
 
-    /// <summary>During an epoch: the table so far plus the batch in progress.</summary>
-    public void Show(string current)
+    /// <summary>
+    /// During an epoch: the table so far plus the batch in progress, which <paramref name="current"/> describes.
+    /// It is called only when the display refreshes, since describing the batch reads its running loss back from the device.
+    /// </summary>
+    public void Show(Func<string> current)
     {
-        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current));
+        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current()));
     }
 
     /// <summary>After an epoch: the table including it.</summary>

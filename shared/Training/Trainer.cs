@@ -50,7 +50,8 @@ public sealed class Trainer
     /// Trains for <paramref name="epochs"/> epochs over <paramref name="trainloader"/>, evaluating on
     /// <paramref name="validloader"/> after each epoch when given. With <paramref name="keepBest"/> the
     /// model ends with the weights of the epoch whose validation loss was lowest. Stops with a
-    /// <see cref="TrainingDivergedException"/> as soon as the training loss is not a finite number.
+    /// <see cref="TrainingDivergedException"/>, naming the batch, when the training loss stops being a finite
+    /// number (checked every 50 batches and at the end of each epoch).
     /// </summary>
     public TrainingHistory Fit(IEnumerable<(Tensor Data, Tensor Labels)> trainloader, int epochs,
         IEnumerable<(Tensor Data, Tensor Labels)>? validloader = null, bool keepBest = false, TextWriter? log = null)
@@ -69,7 +70,7 @@ public sealed class Trainer
             {
                 var clock = Stopwatch.StartNew();
                 var train = RunEpoch(trainloader, epoch, (batch, of, loss) =>
-                    progress.Show($"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss:F4}"));
+                    progress.Show(() => $"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss():F4}"));
                 var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, epoch: null, (_, _, _) => { });
                 history.Add(new EpochResult(epoch, train.Loss, train.Accuracy, valid?.Loss, valid?.Accuracy, clock.Elapsed));
 
@@ -99,48 +100,88 @@ public sealed class Trainer
     /// <summary>Average loss (and accuracy, where it applies) of the model over a loader, in evaluation mode and without gradients.</summary>
     public Measured Evaluate(IEnumerable<(Tensor Data, Tensor Labels)> loader) => RunEpoch(loader, epoch: null, (_, _, _) => { });
 
+    /// <summary>
+    /// Batches between two checks that the training loss is still a number. The loop never waits for a batch's
+    /// loss to be read back: its loss and correct count are added to totals kept on the device, which are read
+    /// at these checks, at the progress display's refreshes and at the end of the pass.
+    /// </summary>
+    const int DivergenceCheckInterval = 50;
+
     /// <summary>One pass over <paramref name="loader"/>: training when <paramref name="epoch"/> is given, evaluation otherwise.</summary>
-    Measured RunEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader, int? epoch, Action<int, long?, double> onBatch)
+    Measured RunEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader, int? epoch, Action<int, long?, Func<double>> onBatch)
     {
         var training = epoch is not null;
         model.train(training);
-        double lossSum = 0;
-        long seen = 0, correct = 0;
+        long seen = 0;
         bool classifying = true;
         int batchIndex = 0;
         var batches = (loader as Data.DataLoader)?.Count;
+        using var lossSum = zeros(1, ScalarType.Float64, device);
+        using var correct = zeros(1, ScalarType.Int64, device);
+        // The training losses since the last check, so that a check that finds the sum is no longer finite can name the batch.
+        var pending = new List<Tensor>(DivergenceCheckInterval);
 
         using var gradients = training ? null : no_grad();
-        foreach (var (data, labels) in loader)
+        try
         {
-            // Everything the step creates is freed at the end of the step, so memory stays flat.
-            using var scope = NewDisposeScope();
-            var input = data.to(device);
-            var target = labels.to(device);
-
-            var output = model.call(input);
-            var loss = criterion.call(output, target);
-            if (training)
+            foreach (var (data, labels) in loader)
             {
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-            }
+                // Everything the step creates is freed at the end of the step, so memory stays flat.
+                using (NewDisposeScope())
+                {
+                    var input = data.to(device);
+                    var target = labels.to(device);
 
-            batchIndex++;
-            var value = loss.item<float>();
-            if (training && !float.IsFinite(value))
-                throw new TrainingDivergedException(value, epoch!.Value, batchIndex);
-            var n = input.shape[0];
-            lossSum += value * n;
-            seen += n;
-            classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
-            if (classifying)
-                correct += output.argmax(1).eq(target).sum().item<long>();
-            onBatch(batchIndex, batches, lossSum / seen);
+                    var output = model.call(input);
+                    var loss = criterion.call(output, target);
+                    if (training)
+                    {
+                        optimizer.zero_grad();
+                        loss.backward();
+                        optimizer.step();
+                        pending.Add(loss.detach().DetachFromDisposeScope());
+                    }
+
+                    var n = input.shape[0];
+                    lossSum.add_(loss.detach(), alpha: n);
+                    seen += n;
+                    classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
+                    if (classifying)
+                        correct.add_(output.argmax(1).eq(target).sum());
+                }
+                batchIndex++;
+                if (pending.Count == DivergenceCheckInterval)
+                    CheckFinite(lossSum, pending, epoch!.Value, batchIndex);
+                onBatch(batchIndex, batches, () => lossSum.item<double>() / seen);
+            }
+            if (seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
+            if (training)
+                CheckFinite(lossSum, pending, epoch!.Value, batchIndex);
+            return new Measured(lossSum.item<double>() / seen, classifying ? (double)correct.item<long>() / seen : null);
         }
-        if (seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
-        return new Measured(lossSum / seen, classifying ? (double)correct / seen : null);
+        finally
+        {
+            foreach (var loss in pending) loss.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Stops training when the loss sum is no longer finite (one non-finite loss makes it so for good), naming the
+    /// first batch among <paramref name="pending"/> (the ones up to <paramref name="lastBatch"/>) whose loss was not.
+    /// </summary>
+    static void CheckFinite(Tensor lossSum, List<Tensor> pending, int epoch, int lastBatch)
+    {
+        if (!double.IsFinite(lossSum.item<double>()))
+        {
+            for (int i = 0; i < pending.Count; i++)
+            {
+                var loss = pending[i].item<float>();
+                if (!float.IsFinite(loss))
+                    throw new TrainingDivergedException(loss, epoch, lastBatch - pending.Count + 1 + i);
+            }
+        }
+        foreach (var loss in pending) loss.Dispose();
+        pending.Clear();
     }
 
     Dictionary<string, Tensor> Snapshot()

@@ -152,13 +152,19 @@ public class TrainerTests
     {
         int passes;
 
+        /// <summary>Batches handed out so far, over all passes.</summary>
+        public int Served { get; private set; }
+
         public IEnumerator<(Tensor Data, Tensor Labels)> GetEnumerator()
         {
             passes++;
             for (int i = 0; i < batches.Count; i++)
+            {
+                Served++;
                 yield return passes == poisonedPass && i + 1 == poisonedBatch
                     ? (full_like(batches[i].Data, double.NaN), batches[i].Labels)
                     : batches[i];
+            }
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
@@ -224,8 +230,26 @@ public class TrainerTests
         Assert.True(float.IsNaN(error.Loss));
         Assert.Contains("epoch 2, batch 3", error.Message);
         Assert.Contains("learning rate", error.Message);
-        // Epoch 1 finished and was reported; nothing after the NaN batch ran.
+        // Epoch 1 finished and was reported; epoch 2 was not.
         Assert.Equal(2, log.ToString().TrimEnd().Split('\n').Length);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(50)]
+    [InlineData(53)]
+    public void In_a_long_epoch_a_loss_that_stops_being_a_number_is_caught_within_fifty_batches_and_named(int poisonedBatch)
+    {
+        var (_, trainer) = NewRun(2);
+        var replay = new Replay(Batches(32 * 160, 2), poisonedPass: 1, poisonedBatch);
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(replay, 2, log: TextWriter.Null));
+
+        Assert.Equal(1, error.Epoch);
+        Assert.Equal(poisonedBatch, error.Batch);
+        Assert.True(float.IsNaN(error.Loss));
+        // The loss sums are read back every 50 batches, so training stopped well before the 160-batch epoch ended.
+        Assert.InRange(replay.Served, poisonedBatch, poisonedBatch + 49);
     }
 
     [Fact]
