@@ -7,16 +7,20 @@ using TorchSharp;
 using TorchSharp.Modules;
 using DataLoader = DeepLearningCourse.Data.DataLoader;
 using static TorchSharp.torch;
+using static Measurements;
 
-// Arguments: --threads N (torch's intra-op threads, default: the processor count), --runs N (timed epochs per side, default 5).
+// Arguments: --threads N (torch's intra-op threads, default: the processor count), --runs N (timed epochs or steps per
+// side, default 5), --workloads fashion,lstm (default: both).
 int threads = Environment.ProcessorCount, runs = 5;
+string[] workloads = ["fashion", "lstm"];
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
         case "--threads": threads = int.Parse(args[i + 1]); break;
         case "--runs": runs = int.Parse(args[i + 1]); break;
-        default: throw new ArgumentException($"unknown argument {args[i]}; use --threads N and --runs N");
+        case "--workloads": workloads = args[i + 1].Split(','); break;
+        default: throw new ArgumentException($"unknown argument {args[i]}; use --threads N, --runs N and --workloads fashion,lstm");
     }
 }
 
@@ -25,9 +29,14 @@ torch.set_num_threads(threads);
 var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
 Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)}, libtorch {torch.__version__}, {device.type}, {torch.get_num_threads()} threads, course mode {Course.Mode}");
 
-var gray = Transforms.Normalize([0.5], [0.5]);
-Measure("Fashion-MNIST MLP epoch", Datasets.FashionMNIST(train: true, transform: gray), batchSize: 64,
-    () => new Classifier(), model => optim.Adam(model.parameters(), lr: 0.003));
+if (workloads.Contains("fashion"))
+{
+    var gray = Transforms.Normalize([0.5], [0.5]);
+    Measure("Fashion-MNIST MLP epoch", Datasets.FashionMNIST(train: true, transform: gray), batchSize: 64,
+        () => new Classifier(), model => optim.Adam(model.parameters(), lr: 0.003));
+}
+if (workloads.Contains("lstm"))
+    CharRnnWorkload.Measure(device, runs);
 
 // One workload: after a warm-up epoch (JIT, native code paths, the dataset's one-off conversion), the peak resident
 // memory after each of 5 library epochs; then `runs` epochs of each side, interleaved so that a busy machine slows
@@ -115,30 +124,6 @@ List<(Tensor, Tensor)> InMemoryBatches(InMemoryImageDataset dataset, int batchSi
     }
     return batches;
 }
-
-// Wall-clock time, and the CPU time of the whole process (every thread, the garbage collector's included).
-static Seconds Time(Action action)
-{
-    var process = Process.GetCurrentProcess();
-    var cpu = process.TotalProcessorTime;
-    var clock = Stopwatch.StartNew();
-    action();
-    clock.Stop();
-    process.Refresh();
-    return new(clock.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
-}
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-// The process's resident set size in bytes: "VmHWM", its peak so far, or "VmRSS", now.
-static long ResidentBytes(string field) =>
-    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
-
-readonly record struct Seconds(double Wall, double Cpu);
 
 /// <summary>Section 2 Part 4's classifier: 784-256-128-64-10 with ReLU and log-softmax.</summary>
 sealed class Classifier : nn.Module<Tensor, Tensor>

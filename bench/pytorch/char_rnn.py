@@ -2,9 +2,10 @@
 characters), batches, network (LSTM 512 x 2, dropout 0.5), optimiser, clipping and validation schedule as the
 C# lesson. Prints the last validation loss as `metric validation loss X`.
   char_rnn.py --seed 7                 the full run (20 epochs)
-  char_rnn.py --time-steps 10          only the median time of one training step, after one warm-up step
+  char_rnn.py --time-steps 5           only the speed of a training step: the lesson's path and the floor, medians
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -15,7 +16,7 @@ from torch import nn
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--epochs", type=int, default=20)
-parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
 parser.add_argument("--time-steps", type=int, default=0)
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
@@ -93,16 +94,43 @@ def validation_loss():
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(text):,} characters, {n_chars} distinct")
 net.train()
 if args.time_steps:
-    h = net.init_hidden(batch_size)
-    times = []
-    for i, (x, y) in enumerate(batches(train_data, batch_size, seq_length)):
-        started = time.perf_counter()
-        _, h = train_step(x, y, h)
+    # bench/run's speed table: the lesson's path (batches cut and one-hot encoded as the loop goes) and the floor
+    # (the same steps over one-hot batches made before the clock starts), alternating, after one warm-up step.
+    prepared = [(one_hot(x, n_chars), y) for _, (x, y) in zip(range(args.time_steps + 1), batches(train_data, batch_size, seq_length))]
+
+    def timed(step):
+        wall, cpu = time.perf_counter(), time.process_time()
+        step()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    lesson_times, floor_times = [], []
+    h_lesson = h_floor = net.init_hidden(batch_size)
+    lesson_batches = batches(train_data, batch_size, seq_length)
+    for i in range(args.time_steps + 1):
+        def lesson_step():
+            global h_lesson
+            x, y = next(lesson_batches)
+            _, h_lesson = train_step(x, y, h_lesson)
+
+        def floor_step():
+            global h_floor
+            inputs, y = prepared[i]
+            h = tuple(each.detach() for each in h_floor)
+            net.zero_grad()
+            output, h_floor = net(inputs, h)
+            loss = criterion(output, y.reshape(-1))
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), clip)
+            opt.step()
+            loss.item()
+
+        lesson, floor = timed(lesson_step), timed(floor_step)
         if i > 0:
-            times.append(time.perf_counter() - started)
-        if len(times) == args.time_steps:
-            break
-    print(f"LSTM training step (batch {batch_size} x {seq_length}): median {statistics.median(times):.3f} s of {len(times)}")
+            lesson_times.append(lesson)
+            floor_times.append(floor)
+    med = lambda values, k: statistics.median(v[k] for v in values)
+    print(f"LSTM training step (batch {batch_size} x {seq_length}): floor {med(floor_times, 0):.2f} s, lesson path {med(lesson_times, 0):.2f} s (medians of {len(floor_times)})")
+    print(f"SPEED|LSTM training step (batch 128 × 100)|{torch.get_num_threads()}|{med(floor_times, 0):.2f}|{med(lesson_times, 0):.2f}|{med(floor_times, 1):.2f}|{med(lesson_times, 1):.2f}")
 else:
     started = time.perf_counter()
     counter, val_loss = 0, float("nan")

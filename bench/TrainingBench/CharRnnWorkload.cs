@@ -1,0 +1,151 @@
+using DeepLearningCourse.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static Measurements;
+
+/// <summary>
+/// Section 4's LSTM training step (batch 128 × 100 characters, 512 × 2 LSTM, Adam, clipping at 5), the lesson's
+/// path against the floor; and the lesson's memory claim: peak RSS flat over epochs of its loop. The library path
+/// is the lesson's own loop: batches from an iterator that frees each one when the loop moves on, a dispose scope
+/// per step, the state detached and moved out of the step, taken back in (Attach) and freed one step later.
+/// The floor: the same network and optimiser over one-hot batches built before the clock starts.
+/// </summary>
+static class CharRnnWorkload
+{
+    const int BatchSize = 128, SeqLength = 100, Hidden = 512, Layers = 2;
+    const string Name = "LSTM training step (batch 128 × 100)";
+
+    public static void Measure(Device device, int runs)
+    {
+        var corpus = Datasets.AnnaKarenina();
+        var chars = corpus.Text.Distinct().Order().ToArray();
+        var index = chars.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);
+        // Memory epochs over the first 9 batches' worth of text: the same loop as a whole epoch, in a tenth of the time
+        var text = corpus.Text[..(9 * BatchSize * SeqLength)].Select(c => index[c]).ToArray();
+        Console.WriteLine($"== {Name}: {corpus}; {chars.Length} characters in the vocabulary; memory epochs of {text.Length / (BatchSize * SeqLength)} steps");
+
+        torch.manual_seed(7);
+        var net = new CharRnn(chars.Length).to(device);
+        var optimizer = optim.Adam(net.parameters(), lr: 0.001);
+        var criterion = nn.CrossEntropyLoss();
+
+        // One epoch of the lesson's loop; returns the time of each step.
+        List<Seconds> Epoch(int? maxSteps = null)
+        {
+            var times = new List<Seconds>();
+            var h = net.InitHidden(BatchSize, device);
+            foreach (var (x, y) in Batches(text, BatchSize, SeqLength))
+            {
+                times.Add(Time(() =>
+                {
+                    using var step = NewDisposeScope();
+                    step.Attach(h.h, h.c);
+                    var inputs = nn.functional.one_hot(x, chars.Length).to(float32).to(device);
+                    net.zero_grad();
+                    var (output, next) = net.call(inputs, h);
+                    var loss = criterion.call(output, y.to(device).reshape(-1));
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(net.parameters(), 5);
+                    optimizer.step();
+                    _ = loss.item<float>();
+                    h = step.MoveToOuter(next.h.detach(), next.c.detach());
+                }));
+                if (times.Count == maxSteps) break;
+            }
+            h.h.Dispose();
+            h.c.Dispose();
+            return times;
+        }
+
+        Epoch(maxSteps: 1);   // warm-up
+        var peaks = new List<long>();
+        for (int epoch = 1; epoch <= 5; epoch++)
+        {
+            Epoch();
+            peaks.Add(ResidentBytes("VmHWM"));
+            Console.WriteLine($"memory, lesson loop epoch {epoch}: peak RSS {peaks[^1] / 1e6:F0} MB, RSS now {ResidentBytes("VmRSS") / 1e6:F0} MB");
+        }
+
+        // The floor: the same steps over batches made up front
+        var prepared = Batches(text, BatchSize, SeqLength).Take(runs)
+            .Select(b => (nn.functional.one_hot(b.x, chars.Length).to(float32).to(device).DetachFromDisposeScope(), b.y.to(device).reshape(-1).DetachFromDisposeScope()))
+            .ToList();
+        List<Seconds> Floor()
+        {
+            var times = new List<Seconds>();
+            var h = net.InitHidden(BatchSize, device);
+            foreach (var (inputs, targets) in prepared)
+            {
+                times.Add(Time(() =>
+                {
+                    using var step = NewDisposeScope();
+                    step.Attach(h.h, h.c);
+                    optimizer.zero_grad();
+                    var (output, next) = net.call(inputs, h);
+                    var loss = criterion.call(output, targets);
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(net.parameters(), 5);
+                    optimizer.step();
+                    _ = loss.item<float>();
+                    h = step.MoveToOuter(next.h.detach(), next.c.detach());
+                }));
+            }
+            h.h.Dispose();
+            h.c.Dispose();
+            return times;
+        }
+
+        var library = Epoch(maxSteps: runs);
+        var floor = Floor();
+        Console.WriteLine($"steps: library {string.Join(" ", library.Select(s => $"{s.Wall:F2}"))} s; floor {string.Join(" ", floor.Select(s => $"{s.Wall:F2}"))} s");
+        double libraryWall = Median(library.Select(s => s.Wall)), floorWall = Median(floor.Select(s => s.Wall));
+        double libraryCpu = Median(library.Select(s => s.Cpu)), floorCpu = Median(floor.Select(s => s.Cpu));
+        Console.WriteLine($"median step: library {libraryWall:F2} s, floor {floorWall:F2} s, library/floor {libraryWall / floorWall:F2}x");
+        Console.WriteLine($"SPEED|{Name}|{torch.get_num_threads()}|{libraryWall:F2}|{floorWall:F2}|{libraryCpu:F2}|{floorCpu:F2}");
+        var growth = (double)(peaks[4] - peaks[1]) / peaks[1];
+        Console.WriteLine($"MEMORY|{Name} (lesson loop)|{string.Join(" ", peaks.Select(p => $"{p / 1e6:F0}"))}|{100 * growth:F1}|{(growth < 0.05 ? "flat" : "GROWS")}");
+        foreach (var (inputs, targets) in prepared) { inputs.Dispose(); targets.Dispose(); }
+    }
+
+    /// <summary>The lesson's get_batches: rows of consecutive text, a window sliding along them, targets one ahead.</summary>
+    static IEnumerable<(Tensor x, Tensor y)> Batches(long[] arr, int batchSize, int seqLength)
+    {
+        var total = batchSize * seqLength;
+        var n = arr.Length / total;
+        using var rows = torch.tensor(arr[..(n * total)], [batchSize, n * seqLength]);
+        using var next = rows.roll(-1, 1);
+        for (long c = 0; c < rows.shape[1]; c += seqLength)
+        {
+            var x = rows[.., (int)c..(int)(c + seqLength)];
+            var y = next[.., (int)c..(int)(c + seqLength)];
+            yield return (x, y);
+            x.Dispose();
+            y.Dispose();
+        }
+    }
+
+    /// <summary>The lesson's CharRNN: LSTM 512 × 2 with dropout 0.5, dropout, a linear layer to the vocabulary.</summary>
+    sealed class CharRnn : nn.Module<Tensor, (Tensor h, Tensor c), (Tensor output, (Tensor h, Tensor c) hidden)>
+    {
+        readonly LSTM lstm;
+        readonly Dropout dropout = nn.Dropout(0.5);
+        readonly Linear fc;
+
+        public CharRnn(int vocabulary) : base(nameof(CharRnn))
+        {
+            lstm = nn.LSTM(vocabulary, Hidden, Layers, batchFirst: true, dropout: 0.5);
+            fc = nn.Linear(Hidden, vocabulary);
+            RegisterComponents();
+        }
+
+        public override (Tensor output, (Tensor h, Tensor c) hidden) forward(Tensor x, (Tensor h, Tensor c) hidden)
+        {
+            var (output, h, c) = lstm.call(x, hidden);
+            return (fc.call(dropout.call(output).contiguous().view(-1, Hidden)), (h, c));
+        }
+
+        public (Tensor h, Tensor c) InitHidden(long batch, Device device) =>
+            (torch.zeros(Layers, batch, Hidden, device: device), torch.zeros(Layers, batch, Hidden, device: device));
+    }
+}
