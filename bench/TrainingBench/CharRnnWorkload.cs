@@ -30,33 +30,41 @@ static class CharRnnWorkload
         var optimizer = optim.Adam(net.parameters(), lr: 0.001);
         var criterion = nn.CrossEntropyLoss();
 
-        // One epoch of the lesson's loop; returns the time of each step.
-        List<Seconds> Epoch(int? maxSteps = null)
+        // One training step as the lesson writes it, from a batch the caller provides inside the step's scope (so its
+        // preparation is timed and freed with the step); the state comes in and goes out detached.
+        (Tensor h, Tensor c) Step(Func<(Tensor inputs, Tensor targets)> batch, (Tensor h, Tensor c) h)
+        {
+            using var step = NewDisposeScope();
+            step.Attach(h.h, h.c);
+            var (inputs, targets) = batch();
+            optimizer.zero_grad();
+            var (output, next) = net.call(inputs, h);
+            var loss = criterion.call(output, targets);
+            loss.backward();
+            nn.utils.clip_grad_norm_(net.parameters(), 5);
+            optimizer.step();
+            _ = loss.item<float>();
+            return step.MoveToOuter(next.h.detach(), next.c.detach());
+        }
+
+        // Steps over batches, each timed; returns the time of each step.
+        List<Seconds> Steps(IEnumerable<Func<(Tensor, Tensor)>> batches, int? maxSteps = null)
         {
             var times = new List<Seconds>();
             var h = net.InitHidden(BatchSize, device);
-            foreach (var (x, y) in Batches(text, BatchSize, SeqLength))
+            foreach (var batch in batches)
             {
-                times.Add(Time(() =>
-                {
-                    using var step = NewDisposeScope();
-                    step.Attach(h.h, h.c);
-                    var inputs = nn.functional.one_hot(x, chars.Length).to(float32).to(device);
-                    net.zero_grad();
-                    var (output, next) = net.call(inputs, h);
-                    var loss = criterion.call(output, y.to(device).reshape(-1));
-                    loss.backward();
-                    nn.utils.clip_grad_norm_(net.parameters(), 5);
-                    optimizer.step();
-                    _ = loss.item<float>();
-                    h = step.MoveToOuter(next.h.detach(), next.c.detach());
-                }));
+                times.Add(Time(() => h = Step(batch, h)));
                 if (times.Count == maxSteps) break;
             }
             h.h.Dispose();
             h.c.Dispose();
             return times;
         }
+
+        // One epoch of the lesson's loop: batches cut, one-hot encoded and moved to the device as the loop goes.
+        List<Seconds> Epoch(int? maxSteps = null) => Steps(Batches(text, BatchSize, SeqLength).Select(b =>
+            (Func<(Tensor, Tensor)>)(() => (nn.functional.one_hot(b.x, chars.Length).to(float32).to(device), b.y.to(device).reshape(-1)))), maxSteps);
 
         Epoch(maxSteps: 1);   // warm-up
         // Resident memory also moves with the native allocator's caching; the count of live tensors says whether
@@ -75,30 +83,7 @@ static class CharRnnWorkload
         var prepared = Batches(text, BatchSize, SeqLength).Take(runs)
             .Select(b => (nn.functional.one_hot(b.x, chars.Length).to(float32).to(device).DetachFromDisposeScope(), b.y.to(device).reshape(-1).DetachFromDisposeScope()))
             .ToList();
-        List<Seconds> Floor()
-        {
-            var times = new List<Seconds>();
-            var h = net.InitHidden(BatchSize, device);
-            foreach (var (inputs, targets) in prepared)
-            {
-                times.Add(Time(() =>
-                {
-                    using var step = NewDisposeScope();
-                    step.Attach(h.h, h.c);
-                    optimizer.zero_grad();
-                    var (output, next) = net.call(inputs, h);
-                    var loss = criterion.call(output, targets);
-                    loss.backward();
-                    nn.utils.clip_grad_norm_(net.parameters(), 5);
-                    optimizer.step();
-                    _ = loss.item<float>();
-                    h = step.MoveToOuter(next.h.detach(), next.c.detach());
-                }));
-            }
-            h.h.Dispose();
-            h.c.Dispose();
-            return times;
-        }
+        List<Seconds> Floor() => Steps(prepared.Select(b => (Func<(Tensor, Tensor)>)(() => b)));
 
         var library = Epoch(maxSteps: runs);
         var floor = Floor();

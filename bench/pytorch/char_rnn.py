@@ -13,16 +13,18 @@ import numpy as np
 import torch
 from torch import nn
 
+import idx
+import training
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--epochs", type=int, default=20)
 parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
 parser.add_argument("--time-steps", type=int, default=0)
 args = parser.parse_args()
-torch.set_num_threads(args.threads)
-torch.manual_seed(args.seed)
+idx.setup(args.seed, args.threads)
 
-with open("../../data/anna/anna.txt", encoding="utf-8") as f:
+with open(os.path.join(idx.REPO, "data", "anna", "anna.txt"), encoding="utf-8") as f:
     text = f.read().replace("\r\n", "\n")
 chars = sorted(set(text))
 char2int = {ch: i for i, ch in enumerate(chars)}
@@ -68,10 +70,11 @@ val_idx = int(len(encoded) * 0.9)
 train_data, val_data = encoded[:val_idx], encoded[val_idx:]
 
 
-def train_step(x, y, h):
+def train_step(inputs, y, h):
+    """One step on one-hot inputs; the state comes in detached, so backpropagation stops at the batch."""
     h = tuple(each.detach() for each in h)
     net.zero_grad()
-    output, h = net(one_hot(x, n_chars), h)
+    output, h = net(inputs, h)
     loss = criterion(output, y.reshape(-1))
     loss.backward()
     nn.utils.clip_grad_norm_(net.parameters(), clip)
@@ -91,17 +94,12 @@ def validation_loss():
     return sum(losses) / len(losses)
 
 
-print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {len(text):,} characters, {n_chars} distinct")
+print(f"{len(text):,} characters, {n_chars} distinct")
 net.train()
 if args.time_steps:
     # bench/run's speed table: the lesson's path (batches cut and one-hot encoded as the loop goes) and the floor
     # (the same steps over one-hot batches made before the clock starts), alternating, after one warm-up step.
     prepared = [(one_hot(x, n_chars), y) for _, (x, y) in zip(range(args.time_steps + 1), batches(train_data, batch_size, seq_length))]
-
-    def timed(step):
-        wall, cpu = time.perf_counter(), time.process_time()
-        step()
-        return time.perf_counter() - wall, time.process_time() - cpu
 
     lesson_times, floor_times = [], []
     h_lesson = h_floor = net.init_hidden(batch_size)
@@ -110,21 +108,13 @@ if args.time_steps:
         def lesson_step():
             global h_lesson
             x, y = next(lesson_batches)
-            _, h_lesson = train_step(x, y, h_lesson)
+            _, h_lesson = train_step(one_hot(x, n_chars), y, h_lesson)
 
         def floor_step():
             global h_floor
-            inputs, y = prepared[i]
-            h = tuple(each.detach() for each in h_floor)
-            net.zero_grad()
-            output, h_floor = net(inputs, h)
-            loss = criterion(output, y.reshape(-1))
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), clip)
-            opt.step()
-            loss.item()
+            _, h_floor = train_step(*prepared[i], h_floor)
 
-        lesson, floor = timed(lesson_step), timed(floor_step)
+        lesson, floor = training.timed(lesson_step), training.timed(floor_step)
         if i > 0:
             lesson_times.append(lesson)
             floor_times.append(floor)
@@ -138,7 +128,7 @@ else:
         h = net.init_hidden(batch_size)
         for x, y in batches(train_data, batch_size, seq_length):
             counter += 1
-            loss, h = train_step(x, y, h)
+            loss, h = train_step(one_hot(x, n_chars), y, h)
             if counter % print_every == 0:
                 val_loss = validation_loss()
                 print(f"epoch {e + 1}, step {counter}: loss {loss:.4f}, validation loss {val_loss:.4f}", flush=True)

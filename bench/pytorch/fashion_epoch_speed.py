@@ -7,7 +7,6 @@ import gzip
 import os
 import shutil
 import statistics
-import time
 
 import torch
 from torch import nn, optim
@@ -53,12 +52,7 @@ def runner():
     criterion = nn.NLLLoss()
     optimizer = optim.Adam(model.parameters(), lr=0.003)
 
-    def run(source):
-        """Returns the epoch's wall-clock time and the CPU time of the process (all its threads)."""
-        wall, cpu = time.perf_counter(), time.process_time()
-        training.epoch(model, criterion, optimizer, source)
-        return time.perf_counter() - wall, time.process_time() - cpu
-    return run
+    return lambda source: training.timed(lambda: training.epoch(model, criterion, optimizer, source))
 
 
 floor_run, loader_run = runner(), runner()

@@ -5,6 +5,13 @@ import time
 import idx
 
 
+def timed(action):
+    """Runs `action`; returns its wall-clock time and the CPU time of the process (all its threads), in seconds."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def epoch(model, criterion, optimizer, batches):
     """One pass of the lessons' loop over `batches` (pairs of images and labels); returns the summed batch losses."""
     total = 0.0

@@ -20,17 +20,16 @@ public static class FastSettings
     public static JsonObject Inject(JsonObject notebook)
     {
         var copy = (JsonObject)notebook.DeepClone();
-        var cells = new JsonArray();
-        foreach (var cell in NotebookJson.Cells(copy).ToList())
+        var cells = copy["cells"]!.AsArray();
+        // Backwards, so that an inserted cell never shifts one still to be visited
+        for (int i = cells.Count - 1; i >= 0; i--)
         {
-            copy["cells"]!.AsArray().Remove(cell);
-            cells.Add(cell);
-            if (cell["metadata"]?["course"]?[Key] is not JsonValue value || (string?)value is not { Length: > 0 } code) continue;
+            if (cells[i] is not JsonObject cell || cell["metadata"]?["course"]?[Key] is not JsonValue value || (string?)value is not { Length: > 0 } code) continue;
             if (!NotebookJson.IsCode(cell))
-                throw new InvalidDataException($"cell {cells.Count} carries course.{Key} but is not a code cell.");
+                throw new InvalidDataException($"cell {i + 1} carries course.{Key} but is not a code cell.");
             var metadata = cell["metadata"]!.DeepClone().AsObject();
             metadata.Remove("course");
-            cells.Add(new JsonObject
+            cells.Insert(i + 1, new JsonObject
             {
                 ["cell_type"] = "code",
                 ["execution_count"] = null,
@@ -40,7 +39,6 @@ public static class FastSettings
                 ["id"] = ((string?)cell["id"] ?? "cell") + "-fast",
             });
         }
-        copy["cells"] = cells;
         return copy;
     }
 }
