@@ -4,9 +4,9 @@ namespace NotebookRunner;
 
 /// <summary>
 /// How CI's fast mode shortens a lesson whose cost is set by its own numbers (a step count, an image
-/// size) rather than by its data, the way papermill injects parameters: a code cell whose metadata
-/// carries <c>course.fast</c> (C# code, e.g. <c>steps = 100;</c>) is followed, in the executed copy
-/// only, by a cell running that code. The lesson a learner opens shows only the full-run values.
+/// size) rather than by its data: a code cell whose metadata carries <c>course.fast</c> (C# code, e.g.
+/// <c>steps = 100;</c>) is followed, in the executed copy only, by a cell running that code. The lesson a
+/// learner opens shows only the full-run values.
 /// </summary>
 public static class FastSettings
 {
@@ -17,28 +17,10 @@ public static class FastSettings
     public const string Marker = "// Added by tools/run-course --fast: CI's quick check runs this lesson smaller.";
 
     /// <summary>A copy of <paramref name="notebook"/> with each fast-mode cell injected after the cell that asks for it.</summary>
-    public static JsonObject Inject(JsonObject notebook)
+    public static JsonObject Inject(JsonObject notebook) => InjectedCells.After(notebook, (cell, index) =>
     {
-        var copy = (JsonObject)notebook.DeepClone();
-        var cells = copy["cells"]!.AsArray();
-        // Backwards, so that an inserted cell never shifts one still to be visited
-        for (int i = cells.Count - 1; i >= 0; i--)
-        {
-            if (cells[i] is not JsonObject cell || cell["metadata"]?["course"]?[Key] is not JsonValue value || (string?)value is not { Length: > 0 } code) continue;
-            if (!NotebookJson.IsCode(cell))
-                throw new InvalidDataException($"cell {i + 1} carries course.{Key} but is not a code cell.");
-            var metadata = cell["metadata"]!.DeepClone().AsObject();
-            metadata.Remove("course");
-            cells.Insert(i + 1, new JsonObject
-            {
-                ["cell_type"] = "code",
-                ["execution_count"] = null,
-                ["metadata"] = metadata,
-                ["outputs"] = new JsonArray(),
-                ["source"] = NotebookJson.Lines(Marker + "\n" + code),
-                ["id"] = ((string?)cell["id"] ?? "cell") + "-fast",
-            });
-        }
-        return copy;
-    }
+        if (cell["metadata"]?["course"]?[Key] is not JsonValue value || (string?)value is not { Length: > 0 } code) return null;
+        return NotebookJson.IsCode(cell) ? code
+            : throw new InvalidDataException($"cell {index + 1} carries course.{Key} but is not a code cell.");
+    }, Marker, Key);
 }

@@ -14,13 +14,15 @@ namespace NotebookRunner;
 public static class Runner
 {
     const string Usage = """
-        Usage: run-course [--fast] [--record] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
+        Usage: run-course [--fast] [--record | --seed N] [--output DIR] [--timeout MINUTES] [NOTEBOOK ...]
                run-course --results [--output DIR]        (collect full-mode results into RESULTS.md)
                run-course --check-outputs [NOTEBOOK ...]  (are the lessons' recorded outputs current?)
                run-course --make-exercises [NOTEBOOK ...] (write each lesson's exercises notebook beside it)
           NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
           --fast           CI's fast mode (COURSE_MODE=fast): less data, and cells marked course.fast get their smaller settings
           --record         write each passing notebook's outputs back into the lesson file
+          --seed N         reseed torch with N right after the lesson seeds it (executed copies in full-seedN/ or
+                           fast-seedN/, never recorded, not read by --results): bench/run's C# runs over several seeds
           --output         where executed notebooks go, in full/ or fast/, each with its .trx (default: artifacts/notebooks)
           --timeout        minutes one notebook may run before it is stopped (default: 60)
           --results        write RESULTS.md from the executed full-mode notebooks instead of running any
@@ -49,7 +51,18 @@ public static class Runner
         var root = RepositoryRoot();
         var output = Path.GetFullPath(options.Output ?? Path.Combine(root, "artifacts", "notebooks"));
         if (options.Results)
-            return Results.Write(Path.Combine(output, ModeName(fast: false)), Path.Combine(root, "RESULTS.md"), log);
+        {
+            try
+            {
+                return Results.Write(Path.Combine(output, ModeName(fast: false)), Path.Combine(root, "RESULTS.md"), log,
+                    Path.Combine(root, "artifacts", "bench", "parity.tsv"));
+            }
+            catch (InvalidDataException e)
+            {
+                log.WriteLine(e.Message);
+                return 65;
+            }
+        }
 
         var notebooks = Select(root, options.Names);
         if (notebooks.Count == 0)
@@ -66,7 +79,7 @@ public static class Runner
             notebooks = notebooks.Where(n => !ExercisesNotebook.IsExercises(n)).ToList();
 
         var mode = ModeName(options.Fast);
-        var modeOutput = Path.Combine(output, mode);
+        var modeOutput = Path.Combine(output, options.Seed is { } s ? $"{mode}-seed{s}" : mode);
         log.WriteLine($"Running {notebooks.Count} notebook(s) in {mode} mode; executed copies in {Path.GetRelativePath(root, modeOutput)}"
             + (options.Record ? "; passing ones are recorded into the lesson files" : ""));
 
@@ -158,6 +171,7 @@ public static class Runner
         var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
         var source = replacement ?? NotebookJson.Load(notebook);
         if (options.Fast) source = FastSettings.Inject(source);
+        if (options.Seed is { } seed) source = SeedSetting.Inject(source, seed);
         NotebookJson.Save(RecordedOutputs.WithoutOutputs(source), fresh);
 
         var start = new ProcessStartInfo("dotnet")
@@ -197,7 +211,7 @@ public static class Runner
             var notebookRan = NotebookJson.Load(executed);
             cleaner.Clean(notebookRan);
             cells = ExecutedNotebook.Read(notebookRan);
-            Stamp(notebookRan, ModeName(options.Fast), startedAt, clock.Elapsed, ExecutedNotebook.ReadyTime(cells));
+            Stamp(notebookRan, ModeName(options.Fast), options.Seed, startedAt, clock.Elapsed, ExecutedNotebook.ReadyTime(cells));
             NotebookJson.Save(notebookRan, executed);
         }
         var problem = !finished ? $"stopped after {options.TimeoutMinutes} min"
@@ -212,7 +226,7 @@ public static class Runner
     }
 
     /// <summary>Notes in the executed copy how it ran, so tools/results can report the runner's own wall time.</summary>
-    static void Stamp(JsonObject executed, string mode, DateTimeOffset started, TimeSpan wall, TimeSpan? ready)
+    static void Stamp(JsonObject executed, string mode, long? seed, DateTimeOffset started, TimeSpan wall, TimeSpan? ready)
     {
         var metadata = executed["metadata"] as JsonObject ?? new JsonObject();
         executed["metadata"] = metadata;
@@ -221,6 +235,7 @@ public static class Runner
         course["run"] = new JsonObject
         {
             ["mode"] = mode,
+            ["seed"] = seed,
             ["started"] = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             ["wall_seconds"] = Math.Round(wall.TotalSeconds, 1),
             ["ready_seconds"] = ready is { } r ? Math.Round(r.TotalSeconds, 1) : null,
@@ -261,13 +276,14 @@ public static class Runner
         throw new DirectoryNotFoundException("Run this from inside the course repository.");
     }
 
-    sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, bool MakeExercises, string? Output, int TimeoutMinutes, IReadOnlyList<string> Names)
+    sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, bool MakeExercises, string? Output, int TimeoutMinutes, long? Seed, IReadOnlyList<string> Names)
     {
         public static Options Parse(string[] args)
         {
             bool fast = false, help = false, results = false, record = false, checkOutputs = false, makeExercises = false;
             string? output = null;
             int timeout = 60;
+            long? seed = null;
             var names = new List<string>();
             for (int i = 0; i < args.Length; i++)
             {
@@ -284,13 +300,20 @@ public static class Runner
                         if (!int.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out timeout) || timeout < 1)
                             throw new ArgumentException("--timeout needs a whole number of minutes.");
                         break;
+                    case "--seed":
+                        if (!long.TryParse(Value(args, ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+                            throw new ArgumentException("--seed needs a whole number.");
+                        seed = s;
+                        break;
                     case var a when a.StartsWith("--"): throw new ArgumentException($"Unknown option {a}.");
                     default: names.Add(args[i]); break;
                 }
             }
             if (new[] { results, record, checkOutputs, makeExercises }.Count(x => x) > 1)
                 throw new ArgumentException("Choose one of --results, --record, --check-outputs and --make-exercises.");
-            return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout, names);
+            if (seed is not null && (results || record || checkOutputs || makeExercises))
+                throw new ArgumentException("--seed only runs notebooks: a lesson is recorded, and RESULTS.md written, from its own seed.");
+            return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout, seed, names);
         }
 
         static string Value(string[] args, ref int i) =>

@@ -40,7 +40,7 @@ public sealed class ResultsTests : IDisposable
 
         var rows = File.ReadAllLines(markdown).Where(l => l.StartsWith("| Part")).ToList();
         // Without the runner's timing the wall time is said to be missing, never invented.
-        Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | not timed | test accuracy | 87.1% | >= 86.0% | met |"], rows);
+        Assert.Equal(["| Part 5 - Inference | Fashion-MNIST, pretrained vgg16 | not timed | test accuracy | 87.1% | >= 86.0% | met | not compared |"], rows);
         Assert.Contains("ignored 1 fast-mode", log.ToString());
     }
 
@@ -62,6 +62,40 @@ public sealed class ResultsTests : IDisposable
         var markdown = Path.Combine(folder, "RESULTS.md");
         Results.Write(folder, markdown, TextWriter.Null);
         Assert.Contains("| 80.0% | >= 86.0% | MISSED |", File.ReadAllText(markdown));
+    }
+
+    static string StandInLine(double value) =>
+        new LessonResult(new LessonTarget("Section 3 Lesson 7", "Linear Autoencoder", "reported training loss", Target.AtMost(0.28, "F3")), value, "MNIST", CourseMode.Full, OnStandIn: true).ToString();
+
+    [Theory]
+    [InlineData("met", "met (as good as PyTorch on the same data)")]
+    [InlineData("not met", "not met (PyTorch does better on the same data)")]
+    public void A_stand_in_lesson_is_judged_by_its_pytorch_twin_on_the_same_data(string parityVerdict, string shown)
+    {
+        WriteExecuted("Section3/l7.ipynb", StandInLine(0.274));
+        WriteExecuted("Section2/a.ipynb", Line(CourseMode.Full, 0.871));
+        var parity = Path.Combine(folder, "parity.tsv");
+        File.WriteAllLines(parity, ["# written by bench/run on 2026-11-29 02:00 UTC",
+            $"Section 3 Lesson 7\t0.275 ± 0.002 (3)\t0.293 ± 0.017 (3)\tsame\t{parityVerdict}"]);
+        var markdown = Path.Combine(folder, "RESULTS.md");
+
+        Assert.Equal(0, Results.Write(folder, markdown, TextWriter.Null, parity));
+
+        var text = File.ReadAllText(markdown);
+        Assert.Contains($"| 0.274 | <= 0.280 | {shown} | C# 0.275 ± 0.002 (3) vs PyTorch 0.293 ± 0.017 (3): same |", text);
+        // A lesson on its real data keeps the course's target; without a comparison it says so
+        Assert.Contains("| 87.1% | >= 86.0% | met | not compared |", text);
+        Assert.Contains("written by bench/run on 2026-11-29 02:00 UTC", text);
+    }
+
+    [Fact]
+    public void A_damaged_parity_file_is_an_error_naming_it_and_the_line()
+    {
+        WriteExecuted("a.ipynb", Line(CourseMode.Full, 0.871));
+        var parity = Path.Combine(folder, "parity.tsv");
+        File.WriteAllLines(parity, ["# written by bench/run", "Section 3 Lesson 7\t0.275"]);
+        var error = Assert.Throws<InvalidDataException>(() => Results.Write(folder, Path.Combine(folder, "RESULTS.md"), TextWriter.Null, parity));
+        Assert.Contains("parity.tsv, line 2", error.Message);
     }
 
     [Fact]
