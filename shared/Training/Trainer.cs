@@ -129,8 +129,8 @@ public sealed class Trainer
                 // Everything the step creates is freed at the end of the step, so memory stays flat.
                 using (NewDisposeScope())
                 {
-                    var input = data.to(device);
-                    var target = labels.to(device);
+                    var input = OnDevice(data);
+                    var target = OnDevice(labels);
 
                     var output = model.call(input);
                     var loss = criterion.call(output, target);
@@ -139,11 +139,12 @@ public sealed class Trainer
                         optimizer.zero_grad();
                         loss.backward();
                         optimizer.step();
-                        pending.Add(loss.detach().DetachFromDisposeScope());
                     }
 
                     var n = input.shape[0];
-                    lossSum.add_(loss.detach(), alpha: n);
+                    var value = loss.detach();
+                    lossSum.add_(value, alpha: n);
+                    if (training) pending.Add(value.DetachFromDisposeScope());
                     seen += n;
                     classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
                     if (classifying)
@@ -164,6 +165,10 @@ public sealed class Trainer
             foreach (var loss in pending) loss.Dispose();
         }
     }
+
+    /// <summary>The tensor itself when it is already on the trainer's device: <c>to</c> would make a new tensor even then.</summary>
+    Tensor OnDevice(Tensor tensor) =>
+        tensor.device_type == device.type && tensor.device_index == device.index ? tensor : tensor.to(device);
 
     /// <summary>
     /// Stops training when the loss sum is no longer finite (one non-finite loss makes it so for good), naming the
