@@ -6,7 +6,6 @@ epoch with the lowest so far are kept. The metric, as the lesson reports it: the
   s3_lesson1_mlp.py [--seed 7] [--epochs N]
 """
 import argparse
-import copy
 import time
 
 import torch
@@ -32,18 +31,10 @@ print(f"Lesson 1: {len(x)} training, {len(x_valid)} validation, {len(x_test)} te
 model = models.mlp([784, 512, 512, 10], 0.2, log_softmax=False)
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.SGD(model.parameters(), lr=0.01)
-batches = idx.batch_count(len(x), 20)
-best_loss, best_state, best_epoch = float("inf"), None, 0
 started = time.perf_counter()
-for epoch in range(1, args.epochs + 1):
-    model.train()
-    train_loss = training.epoch(model, criterion, optimizer, idx.shuffled_batches(x, y, 20, shuffle)) / batches
-    valid_loss, _ = training.evaluate(model, criterion, idx.batches_in_order(x_valid, y_valid, 20))
-    kept = valid_loss < best_loss
-    if kept:
-        best_loss, best_state, best_epoch = valid_loss, copy.deepcopy(model.state_dict()), epoch
-    print(f"epoch {epoch}: training loss {train_loss:.4f} (mean over batches), validation loss {valid_loss:.4f}{'  <- kept' if kept else ''}")
-model.load_state_dict(best_state)
+best_epoch = training.fit_keeping_best(
+    model, criterion, optimizer, lambda: idx.shuffled_batches(x, y, 20, shuffle), idx.batch_count(len(x), 20),
+    lambda: idx.batches_in_order(x_valid, y_valid, 20), args.epochs)
 test_loss, test_accuracy = training.evaluate(model, criterion, idx.batches_in_order(x_test, y_test, 20))
 print(f"weights of epoch {best_epoch}: test loss {test_loss:.4f}, test accuracy {test_accuracy:.2f}%")
 print(f"{time.perf_counter() - started:.1f} s")

@@ -11,7 +11,6 @@ and RandomRotation(10) draw per image, with the same distributions).
   s3_lesson4_cifar.py [--seed 7] [--epochs N]
 """
 import argparse
-import copy
 import time
 
 import torch
@@ -61,21 +60,18 @@ print(f"Lesson 4: {len(x)} training, {len(x_valid)} validation, {len(x_test)} te
 model = Net()
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.SGD(model.parameters(), lr=0.01)
-batches = idx.batch_count(len(x), 20)
-best_loss, best_state, best_epoch = float("inf"), None, 0
+
+
+def augmented_batches():
+    """One epoch of shuffled training batches, each mirrored and turned anew, then normalised."""
+    for images, labels in idx.shuffled_batches(x, y, 20, shuffle):
+        yield cifar.normalise(cifar.flip_and_rotate(images, augment)), labels
+
+
 started = time.perf_counter()
-for epoch in range(1, args.epochs + 1):
-    model.train()
-    augmented = ((cifar.normalise(cifar.flip_and_rotate(images, augment)), labels)
-                 for images, labels in idx.shuffled_batches(x, y, 20, shuffle))
-    train_loss = training.epoch(model, criterion, optimizer, augmented) / batches
-    valid_loss, _ = training.evaluate(model, criterion, idx.batches_in_order(x_valid, y_valid, 20))
-    kept = valid_loss <= best_loss
-    if kept:
-        best_loss, best_state, best_epoch = valid_loss, copy.deepcopy(model.state_dict()), epoch
-    print(f"epoch {epoch}: training loss {train_loss:.4f} (mean over batches), validation loss {valid_loss:.4f}{'  <- kept' if kept else ''}"
-          f"  ({time.perf_counter() - started:.0f} s)", flush=True)
-model.load_state_dict(best_state)
+best_epoch = training.fit_keeping_best(
+    model, criterion, optimizer, augmented_batches, idx.batch_count(len(x), 20),
+    lambda: idx.batches_in_order(x_valid, y_valid, 20), args.epochs, keep_ties=True)
 test_loss, test_accuracy = training.evaluate(model, criterion, idx.batches_in_order(x_test, y_test, 20))
 print(f"weights of epoch {best_epoch}: test loss {test_loss:.4f}, test accuracy {test_accuracy:.2f}%")
 print(f"{time.perf_counter() - started:.1f} s")
