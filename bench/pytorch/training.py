@@ -1,6 +1,10 @@
-"""The training loop both reference scripts run: the lessons' loop (zero the gradients, forward, loss,
-backward, step) over shuffled batches of 64, then the metric the lessons report."""
+"""The lessons' training loop (zero the gradients, forward, loss, backward, step), Parts 3 and 4's fit over
+shuffled batches of 64, the evaluation pass the classifiers' lessons measure with, and Section 3's loop that keeps
+the weights of the epoch with the lowest validation loss."""
+import copy
 import time
+
+import torch
 
 import idx
 
@@ -34,3 +38,37 @@ def fit(model, criterion, optimizer, x, y, epochs, shuffle, print_epochs=False):
             print(f"epoch {epoch_index + 1}: training loss {last:.4f}")
     print(f"{time.perf_counter() - started:.1f} s")
     print(f"metric training loss {last:.4f}")
+
+
+def evaluate(model, criterion, batches):
+    """Evaluation mode (dropout off), no gradients: the mean loss per sample and the accuracy in percent over
+    `batches`. The model is left in evaluation mode."""
+    model.eval()
+    loss_sum, correct, seen = 0.0, 0, 0
+    with torch.no_grad():
+        for images, labels in batches:
+            output = model(images)
+            loss_sum += criterion(output, labels).item() * len(labels)
+            correct += (output.argmax(1) == labels).sum().item()
+            seen += len(labels)
+    return loss_sum / seen, 100.0 * correct / seen
+
+
+def fit_keeping_best(model, criterion, optimizer, train_batches, batch_count, valid_batches, epochs, keep_ties=False):
+    """Section 3's loop: each epoch trains over `train_batches()` (a fresh epoch of `batch_count` batches per call) in
+    training mode, then measures the validation loss per sample over `valid_batches()`; a copy of the weights is kept
+    whenever that loss is the lowest so far (or equals it, with keep_ties). Prints each epoch; loads the kept weights
+    at the end and returns their epoch."""
+    best_loss, best_state, best_epoch = float("inf"), None, 0
+    started = time.perf_counter()
+    for epoch_number in range(1, epochs + 1):
+        model.train()
+        train_loss = epoch(model, criterion, optimizer, train_batches()) / batch_count
+        valid_loss, _ = evaluate(model, criterion, valid_batches())
+        kept = valid_loss < best_loss or (keep_ties and valid_loss == best_loss)
+        if kept:
+            best_loss, best_state, best_epoch = valid_loss, copy.deepcopy(model.state_dict()), epoch_number
+        print(f"epoch {epoch_number}: training loss {train_loss:.4f} (mean over batches), validation loss {valid_loss:.4f}"
+              f"{'  <- kept' if kept else ''}  ({time.perf_counter() - started:.0f} s)", flush=True)
+    model.load_state_dict(best_state)
+    return best_epoch
