@@ -7,6 +7,9 @@ C#, PIL's here); style: march-pastoral.jpg resized to the content's size (biline
 Both are normalised with ImageNet's mean and deviation as in the course; the features are taken from the image
 turned back into pixels and prepared the backbone's way. The metric is the first step's total loss over the
 last step's. Nothing here is random: the seed changes nothing but is taken like the other scripts'.
+
+PIL decodes and shrinks the photos up to 3/255 per pixel away from ImageSharp; that alone puts the first step's
+total loss at 4.943e8 here against 4.958e8 with the C# library's pixels (measured with the same network).
 """
 import argparse
 import os
