@@ -1,0 +1,43 @@
+"""What the transfer-learning references share: the frozen offline ResNet-18, the lessons' photo folders read by
+torchvision's ImageFolder and prepared the backbone's way, and the test pass."""
+import os
+
+import torch
+from torchvision import datasets, transforms
+
+import idx
+import offline_resnet
+
+
+def frozen_backbone():
+    """The offline ResNet-18 with every parameter frozen (the lessons' first step after loading it)."""
+    backbone = offline_resnet.load()
+    for param in backbone.parameters():
+        param.requires_grad = False
+    print(f"offline ResNet-18, blocks {[len(getattr(backbone, f'layer{i}')) for i in range(1, 5)]}, from {offline_resnet.CHECKPOINT}")
+    return backbone
+
+
+def photo_folders(folder, backbone, train_steps, test_steps):
+    """The train/ and test/ ImageFolders under data/<folder>: each photo goes through its steps, ToTensor, then the backbone's preparation."""
+    root = os.path.join(idx.REPO, "data", folder)
+    with open(os.path.join(root, "SOURCE.txt")) as f:
+        source = f.readline().strip()
+    made = [datasets.ImageFolder(os.path.join(root, split), transforms.Compose([*steps, transforms.ToTensor(), backbone.prepare]))
+            for split, steps in (("train", train_steps), ("test", test_steps))]
+    print(f"{folder} ({source}): {len(made[0])} train, {len(made[1])} test photos; classes {', '.join(made[0].classes)}")
+    return made
+
+
+def test(model, criterion, loader):
+    """The mean loss per photo and the fraction classified right over the whole test set, in evaluation mode."""
+    model.eval()
+    loss_sum, correct, seen = 0.0, 0, 0
+    with torch.no_grad():
+        for images, labels in loader:
+            output = model(images)
+            loss_sum += criterion(output, labels).item() * len(labels)
+            correct += (output.argmax(1) == labels).sum().item()
+            seen += len(labels)
+    model.train()
+    return loss_sum / seen, correct / seen
