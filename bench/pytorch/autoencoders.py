@@ -5,10 +5,8 @@ batches. Prints the last epoch's figure as `metric reported training loss X`.
   autoencoders.py --lesson 7|8|8b|9 [--seed 7]
 """
 import argparse
-import os
 import time
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -71,8 +69,7 @@ class Denoiser(nn.Module):
 
 
 model, epochs = {"7": (Linear(), 20), "8": (Conv(), 30), "8b": (Conv(upsample=True), 30), "9": (Denoiser(), 20)}[args.lesson]
-images = idx.read_idx(os.path.join(idx.REPO, "data", "MNIST", "train-images-idx3-ubyte.gz"))
-x = torch.from_numpy(images.astype(np.float32) / 255.0).view(len(images), 1, 28, 28)
+x, _ = idx.load_pixels("MNIST")
 print(f"Lesson {args.lesson}: {len(x)} training images in data/MNIST, batches of 20, {epochs} epochs")
 
 criterion = nn.MSELoss()

@@ -18,14 +18,48 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def load_normalised(folder, train=True):
-    """Images as float rows scaled to [0, 1] then normalised with mean 0.5 and std 0.5, labels as int64."""
+def load_pixels(folder, train=True):
+    """Images of data/<folder>'s IDX pair as floats [N, 1, 28, 28] scaled to [0, 1] (the course's datasets
+    without a transform), labels as int64. Says once per folder whether the files are a stand-in."""
+    describe(folder)
     prefix = "train" if train else "t10k"
     images = read_idx(os.path.join(REPO, "data", folder, f"{prefix}-images-idx3-ubyte.gz"))
     labels = read_idx(os.path.join(REPO, "data", folder, f"{prefix}-labels-idx1-ubyte.gz"))
     x = torch.from_numpy(images.astype(np.float32) / 255.0).view(len(images), 1, 28, 28)
-    x = (x - 0.5) / 0.5
     return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def load_normalised(folder, train=True):
+    """As load_pixels, then normalised with mean 0.5 and std 0.5 (values in [-1, 1])."""
+    x, y = load_pixels(folder, train)
+    return (x - 0.5) / 0.5, y
+
+
+_described = set()
+
+
+def describe(folder):
+    """Prints, once per folder, what data/<folder>/SOURCE.txt says the files are: a stand-in or the real data."""
+    if folder in _described:
+        return
+    _described.add(folder)
+    with open(os.path.join(REPO, "data", folder, "SOURCE.txt"), encoding="utf-8") as f:
+        kind, description = f.readline().strip(), f.readline().strip()
+    print(f"data/{folder}: {'OFFLINE STAND-IN' if kind == 'stand-in' else 'real data'}: {description}")
+
+
+def random_split(count, validation_fraction, generator):
+    """The course's RandomSplit: one random order of the indices; its first floor(fraction x count) form the
+    validation part, the rest the training part. Returns (training indices, validation indices)."""
+    order = torch.randperm(count, generator=generator)
+    validation = int(validation_fraction * count)
+    return order[validation:], order[:validation]
+
+
+def batches_in_order(x, y, batch_size):
+    """One pass over (x, y) in stored order, the last batch smaller when the size does not divide."""
+    for start in range(0, len(x), batch_size):
+        yield x[start:start + batch_size], y[start:start + batch_size]
 
 
 def shuffled_batches(x, y, batch_size, generator):

@@ -1,6 +1,8 @@
-"""The training loop both reference scripts run: the lessons' loop (zero the gradients, forward, loss,
-backward, step) over shuffled batches of 64, then the metric the lessons report."""
+"""The lessons' training loop (zero the gradients, forward, loss, backward, step), Parts 3 and 4's fit over
+shuffled batches of 64, and the evaluation pass the classifiers' lessons measure with."""
 import time
+
+import torch
 
 import idx
 
@@ -34,3 +36,17 @@ def fit(model, criterion, optimizer, x, y, epochs, shuffle, print_epochs=False):
             print(f"epoch {epoch_index + 1}: training loss {last:.4f}")
     print(f"{time.perf_counter() - started:.1f} s")
     print(f"metric training loss {last:.4f}")
+
+
+def evaluate(model, criterion, batches):
+    """Evaluation mode (dropout off), no gradients: the mean loss per sample and the accuracy in percent over
+    `batches`. The model is left in evaluation mode."""
+    model.eval()
+    loss_sum, correct, seen = 0.0, 0, 0
+    with torch.no_grad():
+        for images, labels in batches:
+            output = model(images)
+            loss_sum += criterion(output, labels).item() * len(labels)
+            correct += (output.argmax(1) == labels).sum().item()
+            seen += len(labels)
+    return loss_sum / seen, 100.0 * correct / seen
