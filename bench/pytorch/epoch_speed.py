@@ -1,21 +1,35 @@
-"""Fashion-MNIST MLP epoch speed in PyTorch (60,000 images, batch 64, Adam 0.003, Part 4's classifier), two ways:
-the floor, a tight loop over batches built in memory beforehand, and the course's loader, torchvision's FashionMNIST
-dataset with ToTensor and Normalize per image and a shuffling DataLoader, as the PyTorch lesson loads its data.
-Runs of the two alternate; prints each time (wall and CPU), the medians, and one SPEED line for bench/run."""
+"""Epoch speed in PyTorch for bench/run's speed table: TrainingBench's epochs over in-memory images, each with its
+lesson's model, batch size, optimiser and transforms, two ways: the floor, a tight loop over batches built in memory
+beforehand (without augmentation: it changes no cost in the model), and the course's loader, the torchvision dataset
+with its transforms per image and a DataLoader, as the PyTorch lessons load their data.
+  epoch_speed.py --workload fashion|mnist|cifar|autoencoder [--threads N] [--runs N]
+fashion      Section 2 Part 4: 784-256-128-64-10, NLL, Adam 0.003, batch 64, shuffled; ToTensor, Normalize(0.5, 0.5).
+mnist        Section 2 Part 3: 784-128-64-10, NLL, SGD 0.003, batch 64, shuffled; ToTensor, Normalize(0.5, 0.5).
+cifar        Section 3 Lesson 4, the training pass of an epoch: its CNN, cross-entropy, SGD 0.01, batch 20, over the
+             training part of the course's 80/20 split (a SubsetRandomSampler, as the PyTorch course draws it; the C#
+             lesson shuffles a RandomSplit part, the same amount of work); RandomHorizontalFlip, RandomRotation(10),
+             ToTensor, Normalize(0.5, 0.5) per channel.
+autoencoder  Section 3 Lesson 8: the convolutional autoencoder, MSE against the input, Adam 0.001, batch 20 in file
+             order; ToTensor.
+"""
 import argparse
 import gzip
 import os
 import shutil
-import statistics
 
 import torch
 from torch import nn, optim
 
+import cifar
 import idx
+import models
+import speed
 import training
+from autoencoders import Conv
 from part4_fashion import Classifier
 
 parser = argparse.ArgumentParser()
+parser.add_argument("--workload", choices=["fashion", "mnist", "cifar", "autoencoder"], required=True)
 parser.add_argument("--threads", type=int, default=None)
 parser.add_argument("--runs", type=int, default=5)
 args = parser.parse_args()
@@ -24,50 +38,66 @@ idx.setup(0, threads=args.threads)
 from torchvision import datasets, transforms  # after setup, so that the thread count applies to everything it loads
 
 
-def torchvision_root():
-    """torchvision's FashionMNIST reads unpacked files from <root>/FashionMNIST/raw: unpack data/FashionMNIST there once."""
+def torchvision_root(folder):
+    """torchvision's MNIST and FashionMNIST read unpacked files from <root>/<folder>/raw: unpack data/<folder> there once."""
     root = os.path.join(idx.REPO, "artifacts", "bench", "torchvision")
-    raw = os.path.join(root, "FashionMNIST", "raw")
+    raw = os.path.join(root, folder, "raw")
     os.makedirs(raw, exist_ok=True)
     for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
         target = os.path.join(raw, name)
         if not os.path.exists(target):
-            with gzip.open(os.path.join(idx.REPO, "data", "FashionMNIST", name + ".gz"), "rb") as packed, open(target + ".part", "wb") as out:
+            with gzip.open(os.path.join(idx.REPO, "data", folder, name + ".gz"), "rb") as packed, open(target + ".part", "wb") as out:
                 shutil.copyfileobj(packed, out)
             os.replace(target + ".part", target)
     return root
 
 
-transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-trainset = datasets.FashionMNIST(torchvision_root(), download=False, train=True, transform=transform)
-trainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)
-
-x, y = idx.load_normalised("FashionMNIST")
-order = torch.randperm(len(x))
-batches = [(x[order[i:i + 64]].clone(), y[order[i:i + 64]].clone()) for i in range(0, len(x), 64)]
+def shuffled(x, y, batch_size):
+    order = torch.randperm(len(x))
+    return [(x[order[i:i + batch_size]].clone(), y[order[i:i + batch_size]].clone()) for i in range(0, len(x), batch_size)]
 
 
-def runner():
-    model = Classifier()
-    criterion = nn.NLLLoss()
-    optimizer = optim.Adam(model.parameters(), lr=0.003)
+normalise = transforms.Normalize((0.5,), (0.5,))
+if args.workload in ("fashion", "mnist"):
+    folder = "FashionMNIST" if args.workload == "fashion" else "MNIST"
+    name = f"{'Fashion-MNIST' if args.workload == 'fashion' else 'MNIST'} MLP epoch"
+    dataset = getattr(datasets, folder)(torchvision_root(folder), download=False, train=True, transform=transforms.Compose([transforms.ToTensor(), normalise]))
+    loader = torch.utils.data.DataLoader(dataset, batch_size=64, shuffle=True)
+    batches = shuffled(*idx.load_normalised(folder), 64)
+    if args.workload == "fashion":
+        new_model, criterion, new_optimizer = Classifier, nn.NLLLoss(), lambda model: optim.Adam(model.parameters(), lr=0.003)
+    else:
+        new_model, criterion, new_optimizer = lambda: models.mlp([784, 128, 64, 10], 0, True), nn.NLLLoss(), lambda model: optim.SGD(model.parameters(), lr=0.003)
+    loader_batches = lambda: loader
+elif args.workload == "cifar":
+    name = "CIFAR-10 CNN epoch (training pass)"
+    augment = transforms.Compose([transforms.RandomHorizontalFlip(), transforms.RandomRotation(10), transforms.ToTensor(),
+                                  transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+    dataset = cifar.Cifar10(train=True, transform=augment)
+    train_part, _ = idx.random_split(len(dataset), 0.2, torch.Generator().manual_seed(1))
+    loader = torch.utils.data.DataLoader(dataset, batch_size=20, sampler=torch.utils.data.SubsetRandomSampler(train_part))
+    x = (torch.from_numpy(dataset.images[train_part.numpy()]).permute(0, 3, 1, 2).contiguous().float() / 255 - 0.5) / 0.5
+    batches = shuffled(x, dataset.labels[train_part], 20)
+    new_model, criterion, new_optimizer = cifar.Net, nn.CrossEntropyLoss(), lambda model: optim.SGD(model.parameters(), lr=0.01)
+    loader_batches = lambda: loader
+else:
+    name = "Convolutional autoencoder epoch"
+    dataset = datasets.MNIST(torchvision_root("MNIST"), download=False, train=True, transform=transforms.ToTensor())
+    loader = torch.utils.data.DataLoader(dataset, batch_size=20)
+    x, _ = idx.load_pixels("MNIST")
+    batches = list(idx.batches_in_order(x, x, 20))
+    new_model, criterion, new_optimizer = Conv, nn.MSELoss(), lambda model: optim.Adam(model.parameters(), lr=0.001)
+    # the images are their own targets
+    loader_batches = lambda: ((images, images) for images, _ in loader)
+print(f"{name}: {len(loader.sampler)} images, {len(batches)} batches per epoch")
 
-    return lambda source: training.timed(lambda: training.epoch(model, criterion, optimizer, source))
+
+def runner(batches_for):
+    """One epoch of the lessons' loop on a model of its own, over the batches `batches_for()` gives."""
+    torch.manual_seed(7)
+    model = new_model()
+    optimizer = new_optimizer(model)
+    return lambda: training.epoch(model, criterion, optimizer, batches_for())
 
 
-floor_run, loader_run = runner(), runner()
-floor_run(batches)  # warm-up
-floor, loader = [], []
-for run in range(1, args.runs + 1):
-    # odd runs start with the floor, even runs with the loader
-    if run % 2 == 0:
-        loader.append(loader_run(trainloader))
-    floor.append(floor_run(batches))
-    if run % 2 == 1:
-        loader.append(loader_run(trainloader))
-    print(f"run {run}: floor {floor[-1][0]:.2f} s ({floor[-1][1]:.2f} s of CPU), course loader {loader[-1][0]:.2f} s ({loader[-1][1]:.2f} s of CPU)")
-print(f"BLAS: {idx.blas_in_use()}")
-medians = [statistics.median(t[i] for t in times) for i in (0, 1) for times in (floor, loader)]
-print(f"median epoch: floor {medians[0]:.2f} s, course loader {medians[1]:.2f} s")
-print(f"median CPU time per epoch: floor {medians[2]:.2f} s, course loader {medians[3]:.2f} s")
-print(f"SPEED|Fashion-MNIST MLP epoch|{torch.get_num_threads()}|" + "|".join(f"{m:.2f}" for m in medians))
+speed.compare(name, runner(lambda: batches), runner(loader_batches), args.runs)
