@@ -16,9 +16,10 @@ sealed record Training(nn.Module<Tensor, Tensor> Model, nn.Module<Tensor, Tensor
 
     /// <summary>
     /// The lessons' own loop (Section 2 Part 3, Section 3 Lessons 4 and 8, Section 2 Part 8): a dispose scope per
-    /// batch, zero the gradients, loss, backward, step, and the batch's loss read back for the epoch's figure.
+    /// batch, zero the gradients, loss, backward, step, and the batch's loss read back for the epoch's figure, which
+    /// it returns (the summed loss per sample; the lessons divide it as each reports it).
     /// </summary>
-    public void LessonEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader)
+    public double LessonEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader)
     {
         double total = 0;
         foreach (var (data, labels) in loader)
@@ -30,6 +31,7 @@ sealed record Training(nn.Module<Tensor, Tensor> Model, nn.Module<Tensor, Tensor
             Optimizer.step();
             total += loss.item<float>() * data.shape[0];
         }
+        return total;
     }
 
     /// <summary>The floor: the same steps over batches made beforehand, with nothing read back.</summary>
