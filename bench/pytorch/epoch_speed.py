@@ -73,11 +73,11 @@ elif args.workload == "cifar":
     name = "CIFAR-10 CNN epoch (training pass)"
     augment = transforms.Compose([transforms.RandomHorizontalFlip(), transforms.RandomRotation(10), transforms.ToTensor(),
                                   transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
-    dataset = cifar.Cifar10(train=True, transform=augment)
+    dataset = cifar.Images(train=True, transform=augment)
     train_part, _ = idx.random_split(len(dataset), 0.2, torch.Generator().manual_seed(1))
     loader = torch.utils.data.DataLoader(dataset, batch_size=20, sampler=torch.utils.data.SubsetRandomSampler(train_part))
-    x = (torch.from_numpy(dataset.images[train_part.numpy()]).permute(0, 3, 1, 2).contiguous().float() / 255 - 0.5) / 0.5
-    batches = shuffled(x, dataset.labels[train_part], 20)
+    x, y = cifar.load()
+    batches = shuffled(cifar.normalise(x[train_part]), y[train_part], 20)
     new_model, criterion, new_optimizer = cifar.Net, nn.CrossEntropyLoss(), lambda model: optim.SGD(model.parameters(), lr=0.01)
     loader_batches = lambda: loader
 else:

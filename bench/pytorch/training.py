@@ -1,5 +1,7 @@
 """The lessons' training loop (zero the gradients, forward, loss, backward, step), Parts 3 and 4's fit over
-shuffled batches of 64, and the evaluation pass the classifiers' lessons measure with."""
+shuffled batches of 64, the evaluation pass the classifiers' lessons measure with, and Section 3's loop that keeps
+the weights of the epoch with the lowest validation loss."""
+import copy
 import time
 
 import torch
@@ -50,3 +52,23 @@ def evaluate(model, criterion, batches):
             correct += (output.argmax(1) == labels).sum().item()
             seen += len(labels)
     return loss_sum / seen, 100.0 * correct / seen
+
+
+def fit_keeping_best(model, criterion, optimizer, train_batches, batch_count, valid_batches, epochs, keep_ties=False):
+    """Section 3's loop: each epoch trains over `train_batches()` (a fresh epoch of `batch_count` batches per call) in
+    training mode, then measures the validation loss per sample over `valid_batches()`; a copy of the weights is kept
+    whenever that loss is the lowest so far (or equals it, with keep_ties). Prints each epoch; loads the kept weights
+    at the end and returns their epoch."""
+    best_loss, best_state, best_epoch = float("inf"), None, 0
+    started = time.perf_counter()
+    for epoch_number in range(1, epochs + 1):
+        model.train()
+        train_loss = epoch(model, criterion, optimizer, train_batches()) / batch_count
+        valid_loss, _ = evaluate(model, criterion, valid_batches())
+        kept = valid_loss < best_loss or (keep_ties and valid_loss == best_loss)
+        if kept:
+            best_loss, best_state, best_epoch = valid_loss, copy.deepcopy(model.state_dict()), epoch_number
+        print(f"epoch {epoch_number}: training loss {train_loss:.4f} (mean over batches), validation loss {valid_loss:.4f}"
+              f"{'  <- kept' if kept else ''}  ({time.perf_counter() - started:.0f} s)", flush=True)
+    model.load_state_dict(best_state)
+    return best_epoch
