@@ -16,12 +16,12 @@ style     Section 3 Lesson 10, one optimisation step on nagasaki-boats with its 
 import argparse
 
 import torch
-from PIL import Image
+import torch.nn.functional as F
 from torch import nn, optim
 
 import idx
-import offline_resnet
 import part8_transfer
+import s3_lesson10_style as style
 import speed
 import training
 import transfer
@@ -33,8 +33,6 @@ parser.add_argument("--runs", type=int, default=5)
 args = parser.parse_args()
 
 idx.setup(7, threads=args.threads)
-from torchvision import transforms  # after setup, so that the thread count applies to everything it loads
-
 backbone = transfer.frozen_backbone()
 
 
@@ -67,58 +65,36 @@ def backbone_forward():
     speed.compare("Backbone forward (batch 64, 224×224)", floor, lambda: backbone(images), args.runs, per="forward")
 
 
-def photo(name, size=None, max_side=None):
-    """A photo from data/photos as RGB [3, H, W] in [0, 1]: resized to `size` (height, width), or its longer side shrunk to `max_side`."""
-    with Image.open(f"{idx.REPO}/data/photos/{name}.jpg") as image:
-        image = image.convert("RGB")
-        if max_side and max(image.size) > max_side:
-            scale = max_side / max(image.size)
-            size = (round(image.height * scale), round(image.width * scale))
-        if size:
-            image = image.resize((size[1], size[0]), Image.BILINEAR)
-        return transforms.ToTensor()(image)
-
-
 def style_transfer():
-    normalise = transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
-    mean, std = torch.tensor(normalise.mean).view(3, 1, 1), torch.tensor(normalise.std).view(3, 1, 1)
-    content = normalise(photo("nagasaki-boats", max_side=400)).unsqueeze(0)
-    style = normalise(photo("march-pastoral", size=content.shape[-2:])).unsqueeze(0)
-    print(f"content {tuple(content.shape)}, style {tuple(style.shape)}")
-    style_weights = dict(zip(offline_resnet.STAGES, [1, 0.75, 0.2, 0.2, 0.2]))
-    content_layer = "layer3"
+    """The lesson's photos, layers, weights and optimiser from s3_lesson10_style.py (the parity reference)."""
+    content = ((style.photo("nagasaki-boats", max_side=400) - style.MEAN) / style.STD).unsqueeze(0)
+    pixels = F.interpolate(style.photo("march-pastoral").unsqueeze(0), size=content.shape[-2:], mode="bilinear", align_corners=False, antialias=True)
+    print(f"content {tuple(content.shape)}")
+    layers = set(style.STYLE_WEIGHTS) | {style.CONTENT_LAYER}
 
     def lesson_input(image):
-        return backbone.prepare(image * std + mean)
-
-    def features(network_input):
-        return backbone.stage_outputs(network_input, set(offline_resnet.STAGES))
-
-    def gram(tensor):
-        _, d, h, w = tensor.shape
-        rows = tensor.view(d, h * w)
-        return rows @ rows.t()
+        return backbone.prepare(image * style.STD + style.MEAN)
 
     with torch.no_grad():
-        content_features = features(lesson_input(content))
-        style_grams = {layer: gram(f) for layer, f in features(lesson_input(style)).items()}
+        content_features = backbone.stage_outputs(lesson_input(content), layers)
+        style_grams = {layer: style.gram_matrix(f) for layer, f in backbone.stage_outputs(backbone.prepare(pixels), layers).items()}
         offset = lesson_input(torch.zeros_like(content))
         scale = lesson_input(torch.ones_like(content)) - offset
 
     def total_loss(found):
-        content_loss = torch.mean((found[content_layer] - content_features[content_layer]) ** 2)
-        style_loss = 0
-        for layer, weight in style_weights.items():
+        content_loss = torch.mean((found[style.CONTENT_LAYER] - content_features[style.CONTENT_LAYER]) ** 2)
+        style_loss = torch.zeros(1)
+        for layer, weight in style.STYLE_WEIGHTS.items():
             _, d, h, w = found[layer].shape
-            style_loss += weight * torch.mean((gram(found[layer]) - style_grams[layer]) ** 2) / (d * h * w)
-        return content_loss + 1e6 * style_loss
+            style_loss = style_loss + weight * torch.mean((style.gram_matrix(found[layer]) - style_grams[layer]) ** 2) / (d * h * w)
+        return style.CONTENT_WEIGHT * content_loss + style.STYLE_WEIGHT * style_loss
 
     def optimisation(network_input, read_loss):
         target = content.clone().requires_grad_(True)
         optimizer = optim.Adam([target], lr=0.003)
 
         def step():
-            loss = total_loss(features(network_input(target)))
+            loss = total_loss(backbone.stage_outputs(network_input(target), layers))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
