@@ -67,17 +67,7 @@ static class CharRnnWorkload
             (Func<(Tensor, Tensor)>)(() => (nn.functional.one_hot(b.x, chars.Length).to(float32).to(device), b.y.to(device).reshape(-1)))), maxSteps);
 
         Epoch(maxSteps: 1);   // warm-up
-        // Resident memory also moves with the native allocator's caching; the count of live tensors says whether
-        // the loop itself keeps anything from one epoch to the next.
-        var peaks = new List<long>();
-        var live = new List<long>();
-        for (int epoch = 1; epoch <= 5; epoch++)
-        {
-            Epoch();
-            peaks.Add(ResidentBytes("VmHWM"));
-            live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
-            Console.WriteLine($"memory, lesson loop epoch {epoch}: peak RSS {peaks[^1] / 1e6:F0} MB, RSS now {ResidentBytes("VmRSS") / 1e6:F0} MB, live tensors {live[^1]}");
-        }
+        var (peaks, live) = MemoryRuns("lesson loop epoch", () => Epoch());
 
         // The floor: the same steps over batches made up front
         var prepared = Batches(text, BatchSize, SeqLength).Take(runs)
@@ -88,14 +78,8 @@ static class CharRnnWorkload
         var library = Epoch(maxSteps: runs);
         var floor = Floor();
         Console.WriteLine($"steps: library {string.Join(" ", library.Select(s => $"{s.Wall:F2}"))} s; floor {string.Join(" ", floor.Select(s => $"{s.Wall:F2}"))} s");
-        double libraryWall = Median(library.Select(s => s.Wall)), floorWall = Median(floor.Select(s => s.Wall));
-        double libraryCpu = Median(library.Select(s => s.Cpu)), floorCpu = Median(floor.Select(s => s.Cpu));
-        Console.WriteLine($"median step: library {libraryWall:F2} s, floor {floorWall:F2} s, library/floor {libraryWall / floorWall:F2}x");
-        Console.WriteLine($"SPEED|{Name}|{torch.get_num_threads()}|{libraryWall:F2}|{floorWall:F2}|{libraryCpu:F2}|{floorCpu:F2}");
-        var growth = (double)(peaks[4] - peaks[1]) / peaks[1];
-        var liveFlat = live.Skip(1).Distinct().Count() == 1;
-        var check = growth < 0.05 ? "flat" : liveFlat ? $"GROWS (live tensors constant at {live[^1]}: the native allocator, not the loop)" : "GROWS (live tensors grow too)";
-        Console.WriteLine($"MEMORY|{Name} (lesson loop)|{string.Join(" ", peaks.Select(p => $"{p / 1e6:F0}"))}|{100 * growth:F1}|{check}");
+        ReportSpeed(Name, "step", library, floor);
+        ReportMemory(Name, "epoch of the lesson loop over 9 batches", peaks, live);
         foreach (var (inputs, targets) in prepared) { inputs.Dispose(); targets.Dispose(); }
     }
 

@@ -3,6 +3,7 @@ there), pixels in [0, 1], batches of 20 in file order (the lessons' loader does 
 and the loss the lessons report: batch loss x batch size, summed over the epoch, divided by the number of
 batches. Prints the last epoch's figure as `metric reported training loss X`.
   autoencoders.py --lesson 7|8|8b|9 [--seed 7]
+The models are importable (epoch_speed.py times Lesson 8's).
 """
 import argparse
 import time
@@ -12,13 +13,6 @@ from torch import nn
 from torch.nn import functional as F
 
 import idx
-
-parser = argparse.ArgumentParser()
-parser.add_argument("--lesson", choices=["7", "8", "8b", "9"], required=True)
-parser.add_argument("--seed", type=int, default=7)
-args = parser.parse_args()
-idx.setup(args.seed)
-
 
 class Linear(nn.Module):
     def __init__(self, encoding_dim=32):
@@ -68,24 +62,35 @@ class Denoiser(nn.Module):
         return torch.sigmoid(self.conv_out(x))
 
 
-model, epochs = {"7": (Linear(), 20), "8": (Conv(), 30), "8b": (Conv(upsample=True), 30), "9": (Denoiser(), 20)}[args.lesson]
-x, _ = idx.load_pixels("MNIST")
-print(f"Lesson {args.lesson}: {len(x)} training images in data/MNIST, batches of 20, {epochs} epochs")
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lesson", choices=["7", "8", "8b", "9"], required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    idx.setup(args.seed)
 
-criterion = nn.MSELoss()
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-batches = idx.batch_count(len(x), 20)
-started = time.perf_counter()
-for epoch in range(epochs):
-    total = 0.0
-    for start in range(0, len(x), 20):
-        clean = x[start:start + 20]
-        inputs = (clean + 0.5 * torch.randn_like(clean)).clamp(0, 1) if args.lesson == "9" else clean
-        optimizer.zero_grad()
-        loss = criterion(model(inputs), clean)
-        loss.backward()
-        optimizer.step()
-        total += loss.item() * len(clean)
-    reported = total / batches
-print(f"{time.perf_counter() - started:.1f} s")
-print(f"metric reported training loss {reported:.4f}")
+    model, epochs = {"7": (Linear(), 20), "8": (Conv(), 30), "8b": (Conv(upsample=True), 30), "9": (Denoiser(), 20)}[args.lesson]
+    x, _ = idx.load_pixels("MNIST")
+    print(f"Lesson {args.lesson}: {len(x)} training images in data/MNIST, batches of 20, {epochs} epochs")
+
+    criterion = nn.MSELoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+    batches = idx.batch_count(len(x), 20)
+    started = time.perf_counter()
+    for epoch in range(epochs):
+        total = 0.0
+        for start in range(0, len(x), 20):
+            clean = x[start:start + 20]
+            inputs = (clean + 0.5 * torch.randn_like(clean)).clamp(0, 1) if args.lesson == "9" else clean
+            optimizer.zero_grad()
+            loss = criterion(model(inputs), clean)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(clean)
+        reported = total / batches
+    print(f"{time.perf_counter() - started:.1f} s")
+    print(f"metric reported training loss {reported:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,21 @@ import idx
 import transfer
 
 
+def photo_folders(backbone):
+    """The lesson's Cat/Dog train and test folders with its transforms (pretrained_speed.py times the same)."""
+    return transfer.photo_folders(
+        "Cat_Dog_data", backbone,
+        [transforms.RandomRotation(30), transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip()],
+        [transforms.Resize(255), transforms.CenterCrop(224)])
+
+
+def new_classifier():
+    """The lesson's classifier on the backbone's 512 features: 256 with ReLU and dropout 0.2, 2 log-probabilities."""
+    return nn.Sequential(OrderedDict([
+        ("fc1", nn.Linear(512, 256)), ("relu", nn.ReLU()), ("dropout", nn.Dropout(0.2)),
+        ("fc2", nn.Linear(256, 2)), ("output", nn.LogSoftmax(dim=1))]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=7)
@@ -32,16 +47,11 @@ def main():
     idx.setup(args.seed)
 
     backbone = transfer.frozen_backbone()
-    train_data, test_data = transfer.photo_folders(
-        "Cat_Dog_data", backbone,
-        [transforms.RandomRotation(30), transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip()],
-        [transforms.Resize(255), transforms.CenterCrop(224)])
+    train_data, test_data = photo_folders(backbone)
     trainloader = torch.utils.data.DataLoader(train_data, batch_size=64, shuffle=True)
     testloader = torch.utils.data.DataLoader(test_data, batch_size=64)
 
-    classifier = nn.Sequential(OrderedDict([
-        ("fc1", nn.Linear(512, 256)), ("relu", nn.ReLU()), ("dropout", nn.Dropout(0.2)),
-        ("fc2", nn.Linear(256, 2)), ("output", nn.LogSoftmax(dim=1))]))
+    classifier = new_classifier()
     model = nn.Sequential(OrderedDict([("features", backbone), ("classifier", classifier)]))
     criterion = nn.NLLLoss()
     optimizer = optim.Adam(classifier.parameters(), lr=0.003)

@@ -14,32 +14,11 @@ import argparse
 import time
 
 import torch
-import torch.nn.functional as F
 from torch import nn, optim
 
 import cifar
 import idx
 import training
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
-        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
-        self.conv3 = nn.Conv2d(32, 64, 3, padding=1)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.fc1 = nn.Linear(64 * 4 * 4, 500)
-        self.fc2 = nn.Linear(500, 10)
-        self.dropout = nn.Dropout(0.25)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = self.pool(F.relu(self.conv3(x)))
-        x = self.dropout(x.view(-1, 64 * 4 * 4))
-        x = self.dropout(F.relu(self.fc1(x)))
-        return self.fc2(x)
 
 
 parser = argparse.ArgumentParser()
@@ -57,7 +36,7 @@ shuffle = torch.Generator().manual_seed(args.seed + 1)
 augment = torch.Generator().manual_seed(args.seed + 2)
 print(f"Lesson 4: {len(x)} training, {len(x_valid)} validation, {len(x_test)} test images, batches of 20, {args.epochs} epochs")
 
-model = Net()
+model = cifar.Net()
 criterion = nn.CrossEntropyLoss()
 optimizer = optim.SGD(model.parameters(), lr=0.01)
 
