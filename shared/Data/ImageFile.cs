@@ -76,10 +76,11 @@ public static class ImageFile
             var scale = (double)side / Math.Max(image.Width, image.Height);
             image.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale))));
         }
-        var bytes = new byte[image.Width * image.Height * channels];
-        image.CopyPixelDataTo(bytes);
         using var scope = NewDisposeScope();
-        var hwc = torch.tensor(bytes, dtype: ScalarType.Byte).reshape(image.Height, image.Width, channels);
+        // Straight into the tensor's memory: a managed copy of every photo's pixels (large-object heap, collected
+        // only in rare full collections) made the resident memory of a photo-folder epoch grow from epoch to epoch.
+        var hwc = torch.empty([image.Height, image.Width, channels], ScalarType.Byte);
+        image.CopyPixelDataTo(hwc.bytes);
         return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(255f).contiguous().MoveToOuterDisposeScope();
     }
 }
