@@ -70,30 +70,14 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
     }
 
     /// <inheritdoc/>
-    public Dictionary<string, Tensor> GetBatch(long[] indices) => new()
+    public Dictionary<string, Tensor> GetBatch(long[] indices)
     {
-        ["data"] = Prepared is { } prepared ? Rows(prepared, indices) : Transform(Rows(images, indices)),
-        ["label"] = Rows(labels, indices),
-    };
-
-    /// <summary>
-    /// The rows <paramref name="indices"/> of <paramref name="all"/> (contiguous, in memory, under 2 GB), copied as plain memory:
-    /// for a batch of a few dozen rows of a few kilobytes, index_select, which copies row by row through a
-    /// general-purpose kernel, took about half as long again (bench/TrainingBench's Fashion-MNIST epoch).
-    /// </summary>
-    static Tensor Rows(Tensor all, long[] indices)
-    {
-        var batch = empty([indices.LongLength, .. all.shape[1..]], all.dtype);
-        ReadOnlySpan<byte> from = all.bytes;
-        var to = batch.bytes;
-        var row = from.Length / (int)all.shape[0];
-        for (int i = 0; i < indices.Length; i++)
+        using var index = torch.tensor(indices);
+        return new()
         {
-            if ((ulong)indices[i] >= (ulong)all.shape[0])
-                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"The dataset has {all.shape[0]:N0} samples, indexed from 0.");
-            from.Slice((int)indices[i] * row, row).CopyTo(to.Slice(i * row, row));
-        }
-        return batch;
+            ["data"] = Prepared is { } prepared ? prepared.index_select(0, index) : Transform(images.index_select(0, index)),
+            ["label"] = labels.index_select(0, index),
+        };
     }
 
     /// <inheritdoc/>
@@ -109,14 +93,14 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
     /// When the transform gives the same result every time (none, or Normalize), every image is converted
     /// once, on first use, and batches become a single gather. A small network's step takes about a
     /// millisecond, so the per-batch conversion would otherwise be a sizeable share of each epoch
-    /// (bench/DataBench). It costs four bytes per pixel: 188 MB for MNIST's 60,000 images; sets over 2 GB once
-    /// converted are converted per batch instead. Random transforms must run per batch, and are.
+    /// (bench/DataBench). It costs four bytes per pixel: 188 MB for MNIST's 60,000 images.
+    /// Random transforms must run per batch, and are.
     /// </summary>
     Tensor? Prepared
     {
         get
         {
-            if (prepared is not null || transform is not (null or Normalization) || images.numel() * sizeof(float) > int.MaxValue) return prepared;
+            if (prepared is not null || transform is not (null or Normalization)) return prepared;
             lock (images)
             {
                 if (prepared is null)
