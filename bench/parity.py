@@ -19,15 +19,21 @@ RESULTS = os.path.join(ROOT, "artifacts", "bench", "parity")
 
 
 def value_of(path, pattern):
-    """The number the first line matching `pattern` ends with, or None when the run is missing or unfinished."""
+    """The number the first line matching `pattern` ends with, as text, or None when the run is missing or unfinished."""
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as f:
         for line in f:
             match = re.match(pattern, line.strip())
             if match:
-                return float(match.group(1))
+                return match.group(1)
     return None
+
+
+def half_last_digit(text):
+    """Half a unit of the last digit printed: how far a rounded figure can be from the value it stands for."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10 ** -decimals
 
 
 def pytorch_value(lesson, seed):
@@ -61,14 +67,15 @@ def summary(values):
     return f"{mean:.3f}{spread} ({len(values)})", mean, sd
 
 
-def verdict(cs, py, better_high):
-    """Same: the means differ by no more than the two standard deviations together. With one seed on a side
-    the spread is unknown; then 2% of the PyTorch value stands in for it (said in the table)."""
+def verdict(cs, py, better_high, rounding):
+    """Same: the means differ by no more than the two standard deviations together, plus what rounding the
+    lesson's printed figure can hide. With one seed on a side the spread is unknown; then 2% of the PyTorch
+    value stands in for it (said in the table)."""
     (cmean, csd), (pmean, psd) = cs, py
     if cmean is None or pmean is None:
         return "n/a", None
     guessed = csd is None or psd is None
-    spread = abs(pmean) * 0.02 if guessed else csd + psd
+    spread = abs(pmean) * 0.02 if guessed else csd + psd + rounding
     diff = cmean - pmean
     if abs(diff) <= spread:
         word = "same"
@@ -104,12 +111,13 @@ def main():
         lesson = line.split("|")[0].strip()
         if not lesson:
             continue
-        cs_values = [v for v in (csharp_value(lesson, s) for s in seeds) if v is not None]
-        py_values = [v for v in (pytorch_value(lesson, s) for s in seeds) if v is not None]
+        cs_texts = [v for v in (csharp_value(lesson, s) for s in seeds) if v is not None]
+        cs_values = [float(v) for v in cs_texts]
+        py_values = [float(v) for v in (pytorch_value(lesson, s) for s in seeds) if v is not None]
         cs_text, cmean, csd = summary(cs_values)
         py_text, pmean, psd = summary(py_values)
         better_high = higher_is_better(lesson) if cs_values else None
-        word, as_good = verdict((cmean, csd), (pmean, psd), better_high)
+        word, as_good = verdict((cmean, csd), (pmean, psd), better_high, max(map(half_last_digit, cs_texts), default=0))
         diff = f"{cmean - pmean:+.3f}" if cmean is not None and pmean is not None else "n/a"
         print(f"| {lesson} | {cs_text} | {py_text} | {diff} | {word} |")
         if as_good is not None:

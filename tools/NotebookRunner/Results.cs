@@ -50,7 +50,8 @@ public static class Results
         text.AppendLine();
         text.AppendLine("The last column compares the lesson with its PyTorch reference script on the same data (`bench/run`:");
         text.AppendLine("mean ± standard deviation over seeds 7, 8, ...; \"same\" when the means differ by no more than the two");
-        text.AppendLine("standard deviations together" + (parity.Written is { } when ? $"; {when}" : "; not run yet") + "). On stand-in data that comparison,");
+        text.AppendLine("standard deviations together, plus half the last digit the lesson prints" + (parity.Written is { } when ? $"; {when}" : "; not run yet") + ").");
+        text.AppendLine("On stand-in data that comparison,");
         text.AppendLine("not the course's number, decides whether the lesson met its target.");
         text.AppendLine();
         text.AppendLine("| Lesson | Data | Wall time | Metric | Measured | Target | Met | Same data in PyTorch |");
