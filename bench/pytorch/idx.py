@@ -48,6 +48,12 @@ def describe(folder):
     print(f"data/{folder}: {'OFFLINE STAND-IN' if kind == 'stand-in' else 'real data'}: {description}")
 
 
+def split(x, y, validation_fraction, generator):
+    """(x, y) cut by random_split: returns training images and labels, then validation images and labels."""
+    train_idx, valid_idx = random_split(len(x), validation_fraction, generator)
+    return x[train_idx], y[train_idx], x[valid_idx], y[valid_idx]
+
+
 def random_split(count, validation_fraction, generator):
     """The course's RandomSplit: one random order of the indices; its first floor(fraction x count) form the
     validation part, the rest the training part. Returns (training indices, validation indices)."""

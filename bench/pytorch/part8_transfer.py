@@ -21,6 +21,7 @@ from torch import nn, optim
 from torchvision import transforms
 
 import idx
+import training
 import transfer
 
 
@@ -72,12 +73,13 @@ def main():
             optimizer.step()
             running_loss += loss.item()
             if steps % 5 == 0 or steps == total_steps:
-                test_loss, accuracy = transfer.test(model, criterion, testloader)
+                test_loss, accuracy = training.evaluate(model, criterion, testloader)
+                model.train()
                 print(f"Epoch {epoch + 1}/{epochs}.. Step {steps:3}.. Train loss: {running_loss / since_print:.3f}.. "
-                      f"Test loss: {test_loss:.3f}.. Test accuracy: {accuracy:.3f}")
+                      f"Test loss: {test_loss:.3f}.. Test accuracy: {accuracy / 100:.3f}")
                 running_loss, since_print = 0.0, 0
     print(f"{time.perf_counter() - started:.1f} s")
-    print(f"metric test accuracy {100 * accuracy:.2f}")
+    print(f"metric test accuracy {accuracy:.2f}")
 
 
 if __name__ == "__main__":

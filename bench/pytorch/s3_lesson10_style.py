@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 import idx
-import offline_resnet
+import transfer
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)
@@ -54,11 +54,8 @@ def main():
     args = parser.parse_args()
     idx.setup(args.seed)
 
-    backbone = offline_resnet.load()
-    for param in backbone.parameters():
-        param.requires_grad = False
-    with open(os.path.join(idx.REPO, "data", "photos", "SOURCE.txt")) as f:
-        print(f"offline ResNet-18 from {offline_resnet.CHECKPOINT}; photos: {f.readline().strip()}")
+    backbone = transfer.frozen_backbone()
+    idx.describe("photos")
 
     content = ((photo("nagasaki-boats", max_side=400) - MEAN) / STD).unsqueeze(0)
     height, width = content.shape[-2:]

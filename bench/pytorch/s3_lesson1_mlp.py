@@ -23,8 +23,7 @@ args = parser.parse_args()
 idx.setup(args.seed)
 x_all, y_all = idx.load_pixels("MNIST")
 x_test, y_test = idx.load_pixels("MNIST", train=False)
-train_idx, valid_idx = idx.random_split(len(x_all), 0.2, torch.Generator().manual_seed(args.seed))
-x, y, x_valid, y_valid = x_all[train_idx], y_all[train_idx], x_all[valid_idx], y_all[valid_idx]
+x, y, x_valid, y_valid = idx.split(x_all, y_all, 0.2, torch.Generator().manual_seed(args.seed))
 shuffle = torch.Generator().manual_seed(args.seed + 1)
 print(f"Lesson 1: {len(x)} training, {len(x_valid)} validation, {len(x_test)} test images, batches of 20, {args.epochs} epochs")
 

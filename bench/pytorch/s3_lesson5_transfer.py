@@ -18,6 +18,7 @@ from torch import nn, optim
 from torchvision import transforms
 
 import idx
+import training
 import transfer
 
 
@@ -54,9 +55,9 @@ def main():
             if batch_i % 5 == 0 or batch_i == len(train_loader):
                 print(f"Epoch {epoch}, batch {batch_i:2}/{len(train_loader)}: average training loss {train_loss / ((batch_i - 1) % 5 + 1):.4f}")
                 train_loss = 0.0
-    _, accuracy = transfer.test(model, criterion, test_loader)
+    _, accuracy = training.evaluate(model, criterion, test_loader)
     print(f"{time.perf_counter() - started:.1f} s")
-    print(f"metric test accuracy {100 * accuracy:.2f}")
+    print(f"metric test accuracy {accuracy:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
-"""What the transfer-learning references share: the frozen offline ResNet-18, the lessons' photo folders read by
-torchvision's ImageFolder and prepared the backbone's way, and the test pass."""
+"""What the transfer-learning references share: the frozen offline ResNet-18 and the lessons' photo folders read by
+torchvision's ImageFolder and prepared the backbone's way (their test pass is training.evaluate)."""
 import os
 
-import torch
 from torchvision import datasets, transforms
 
 import idx
@@ -21,23 +20,9 @@ def frozen_backbone():
 def photo_folders(folder, backbone, train_steps, test_steps):
     """The train/ and test/ ImageFolders under data/<folder>: each photo goes through its steps, ToTensor, then the backbone's preparation."""
     root = os.path.join(idx.REPO, "data", folder)
-    with open(os.path.join(root, "SOURCE.txt")) as f:
-        source = f.readline().strip()
+    idx.describe(folder)
     made = [datasets.ImageFolder(os.path.join(root, split), transforms.Compose([*steps, transforms.ToTensor(), backbone.prepare]))
             for split, steps in (("train", train_steps), ("test", test_steps))]
-    print(f"{folder} ({source}): {len(made[0])} train, {len(made[1])} test photos; classes {', '.join(made[0].classes)}")
+    print(f"{folder}: {len(made[0])} train, {len(made[1])} test photos; classes {', '.join(made[0].classes)}")
     return made
 
-
-def test(model, criterion, loader):
-    """The mean loss per photo and the fraction classified right over the whole test set, in evaluation mode."""
-    model.eval()
-    loss_sum, correct, seen = 0.0, 0, 0
-    with torch.no_grad():
-        for images, labels in loader:
-            output = model(images)
-            loss_sum += criterion(output, labels).item() * len(labels)
-            correct += (output.argmax(1) == labels).sum().item()
-            seen += len(labels)
-    model.train()
-    return loss_sum / seen, correct / seen

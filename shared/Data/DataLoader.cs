@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
+using DeepLearningCourse.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -134,7 +135,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     }
 
     Tensor Place(Tensor tensor) =>
-        (tensor.device_type == Device.type && tensor.device_index == Device.index ? tensor : tensor.to(Device)).DetachFromDisposeScope();
+        tensor.On(Device).DetachFromDisposeScope();
 
     Task<(Tensor, Tensor)> Start(long[] chunk)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeepLearningCourse.Infrastructure;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -129,8 +130,8 @@ public sealed class Trainer
                 // Everything the step creates is freed at the end of the step, so memory stays flat.
                 using (NewDisposeScope())
                 {
-                    var input = OnDevice(data);
-                    var target = OnDevice(labels);
+                    var input = data.On(device);
+                    var target = labels.On(device);
 
                     var output = model.call(input);
                     var loss = criterion.call(output, target);
@@ -165,10 +166,6 @@ public sealed class Trainer
             foreach (var loss in pending) loss.Dispose();
         }
     }
-
-    /// <summary>The tensor itself when it is already on the trainer's device: <c>to</c> would make a new tensor even then.</summary>
-    Tensor OnDevice(Tensor tensor) =>
-        tensor.device_type == device.type && tensor.device_index == device.index ? tensor : tensor.to(device);
 
     /// <summary>
     /// Stops training when the loss sum is no longer finite (one non-finite loss makes it so for good), naming the

@@ -1,25 +1,12 @@
 using System.Text.Json.Nodes;
 using NotebookRunner;
+using static DeepLearningCourse.Tests.Notebooks.NotebookBuilder;
 
 namespace DeepLearningCourse.Tests.Notebooks;
 
 /// <summary>Fast mode shrinks a lesson's own settings in the executed copy only, and exercises notebooks keep the request.</summary>
 public sealed class FastSettingsTests
 {
-    static JsonObject Cell(string type, string source, JsonObject? course = null) => new()
-    {
-        ["cell_type"] = type,
-        ["metadata"] = course is null
-            ? new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } }
-            : new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" }, ["course"] = course },
-        ["source"] = NotebookJson.Lines(source),
-        ["id"] = "c" + source.Length,
-    };
-
-    static JsonObject Notebook(params JsonObject[] cells) => new() { ["cells"] = new JsonArray(cells), ["metadata"] = new JsonObject() };
-
-    static List<string> Sources(JsonObject notebook) => NotebookJson.Cells(notebook).Select(c => NotebookJson.Text(c["source"])).ToList();
-
     [Fact]
     public void The_fast_code_runs_right_after_the_cell_that_asks_for_it_and_the_lesson_is_untouched()
     {

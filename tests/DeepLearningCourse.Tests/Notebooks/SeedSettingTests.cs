@@ -1,23 +1,12 @@
 using System.Text.Json.Nodes;
 using NotebookRunner;
+using static DeepLearningCourse.Tests.Notebooks.NotebookBuilder;
 
 namespace DeepLearningCourse.Tests.Notebooks;
 
 /// <summary>bench/run's C# seeds: a lesson reseeded right after it seeds itself, in the executed copy only.</summary>
 public sealed class SeedSettingTests
 {
-    static JsonObject Cell(string type, string source) => new()
-    {
-        ["cell_type"] = type,
-        ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
-        ["source"] = NotebookJson.Lines(source),
-        ["id"] = "c" + source.Length,
-    };
-
-    static JsonObject Notebook(params JsonObject[] cells) => new() { ["cells"] = new JsonArray(cells), ["metadata"] = new JsonObject() };
-
-    static List<string> Sources(JsonObject notebook) => NotebookJson.Cells(notebook).Select(c => NotebookJson.Text(c["source"])).ToList();
-
     [Fact]
     public void The_new_seed_follows_every_cell_that_seeds_torch_and_the_lesson_is_untouched()
     {
