@@ -61,14 +61,13 @@ public sealed class ResNetFeatures : Module<Tensor, Tensor>, IFeatureNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Stem(input);
-        x = layer4.call(layer3.call(layer2.call(layer1.call(maxpool.call(x)))));
-        return functional.adaptive_avg_pool2d(x, 1).flatten(1).MoveToOuterDisposeScope();
+        var x = Activations.ChannelsLast(input).Then(Stem).Then(maxpool.call).Then(layer1.call).Then(layer2.call).Then(layer3.call).Then(layer4.call);
+        return x.Then(features => functional.adaptive_avg_pool2d(features, 1)).Then(pooled => pooled.flatten(1)).MoveToOuterDisposeScope();
     }
 
     Tensor IFeatureNetwork.Embed(Tensor input) => forward(input);
 
-    Tensor Stem(Tensor input) => functional.relu(bn1.call(conv1.call(input)));
+    Tensor Stem(Tensor input) => conv1.call(input).Then(bn1.call).relu_();
 
     IReadOnlyList<string> IFeatureNetwork.LayerNames => StageNames;
 

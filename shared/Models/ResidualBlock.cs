@@ -25,12 +25,16 @@ internal sealed class ResidualBlock : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <remarks>
+    /// Activations are freed as the block goes, and the ReLUs and the addition work in place, as in torchvision's
+    /// block: on a batch of 64 photos one activation takes up to 200 MB, and holding them all until the block
+    /// returned made a forward pass need about three times the memory PyTorch's needs.
+    /// </remarks>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = functional.relu(bn1.call(conv1.call(input)));
-        x = bn2.call(conv2.call(x));
-        var shortcut = downsample is null ? input : downsample.call(input);
-        return functional.relu(x + shortcut).MoveToOuterDisposeScope();
+        var x = conv1.call(input).Then(bn1.call).relu_().Then(conv2.call).Then(bn2.call);
+        using (var shortcut = downsample?.call(input)) x.add_(shortcut ?? input);
+        return x.relu_().MoveToOuterDisposeScope();
     }
 }
