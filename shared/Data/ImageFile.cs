@@ -81,6 +81,6 @@ public static class ImageFile
         // only in rare full collections) made the resident memory of a photo-folder epoch grow from epoch to epoch.
         var hwc = torch.empty([image.Height, image.Width, channels], ScalarType.Byte);
         image.CopyPixelDataTo(hwc.bytes);
-        return hwc.permute(2, 0, 1).to(ScalarType.Float32).div_(255f).contiguous().MoveToOuterDisposeScope();
+        return torch.empty([channels, image.Height, image.Width], ScalarType.Float32).copy_(hwc.permute(2, 0, 1)).div_(255f).MoveToOuterDisposeScope();
     }
 }

@@ -12,10 +12,15 @@ sealed class RandomHorizontalFlip(double p, int? seed) : RandomTransform(seed, 2
 {
     public override Tensor call(Tensor input)
     {
+        if (input.dim() != 4)
+        {
+            // One image, as a dataset's transform sees it: mirror it or hand it on, instead of mirroring it anyway
+            // and choosing between the two copies.
+            using var draw = Uniform(1, CPU);
+            return draw.item<float>() < (float)p ? input.flip(-1) : input.alias();
+        }
         using var scope = NewDisposeScope();
-        var count = input.dim() == 4 ? input.shape[0] : 1;
-        var flip = Uniform(count, input.device) < p;
-        var shape = input.dim() == 4 ? new long[] { count, 1, 1, 1 } : [1, 1, 1];
-        return torch.where(flip.view(shape), input.flip(-1), input).MoveToOuterDisposeScope();
+        var flip = Uniform(input.shape[0], input.device) < p;
+        return torch.where(flip.view(input.shape[0], 1, 1, 1), input.flip(-1), input).MoveToOuterDisposeScope();
     }
 }

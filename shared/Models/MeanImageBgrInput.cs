@@ -17,7 +17,12 @@ sealed class MeanImageBgrInput(ResNetFeatures network) : IInvertibleTransform
     public string Description => "RGB in [0, 1] scaled to 0–255, reordered to BGR, minus the featurizer's 224×224 mean image";
 
     /// <summary>RGB in [0, 1] to the network's input.</summary>
-    public Tensor call(Tensor image) => image.flip(-3) * 255 - MeanImage(image);
+    public Tensor call(Tensor image)
+    {
+        // In place on the flipped copy: the same numbers as flip(-3) * 255 - mean, two fewer image-sized tensors.
+        using var mean = MeanImage(image);
+        return image.flip(-3).mul_(255).sub_(mean);
+    }
 
     /// <summary>The network's input back to RGB in [0, 1].</summary>
     public Tensor Inverse(Tensor output) => ((output + MeanImage(output)) / 255).flip(-3);

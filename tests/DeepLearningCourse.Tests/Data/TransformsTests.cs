@@ -104,6 +104,21 @@ public class TransformsTests
     }
 
     [Fact]
+    public void RandomHorizontalFlip_on_single_images_mirrors_some_and_hands_the_others_on_unchanged()
+    {
+        using var scope = NewDisposeScope();
+        var image = torch.arange(12, dtype: ScalarType.Float32).reshape(1, 3, 4);
+        var flip = Transforms.RandomHorizontalFlip(seed: 4);
+
+        var results = Enumerable.Range(0, 40).Select(_ => flip.call(image)).ToList();
+
+        var mirrored = results.Count(r => r.allclose(image.flip(-1), rtol: 0, atol: 0));
+        Assert.Equal(40, mirrored + results.Count(r => r.allclose(image, rtol: 0, atol: 0)));
+        Assert.InRange(mirrored, 8, 32);
+        Assert.All(results, r => Assert.False(r.Handle == image.Handle, "a kept image must be a tensor of its own, which the caller may dispose"));
+    }
+
+    [Fact]
     public void Random_transforms_draw_separately_for_each_image_of_a_batch()
     {
         using var scope = NewDisposeScope();
