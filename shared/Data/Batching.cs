@@ -20,6 +20,10 @@ static class Batching
                     $"Samples of different sizes cannot be stacked into one batch: {describe(0)} is {samples[0].Shape()} but {describe(i)} is {samples[i].Shape()}. " +
                     "Give the dataset a transform that makes every image the same size, e.g. Transforms.Resize(255) then Transforms.CenterCrop(224).");
         }
-        return torch.stack(samples, 0);
+        var batch = torch.stack(samples, 0);
+        // torch.stack passes only the samples' native handles on; were the samples otherwise unreferenced, the
+        // garbage collector could finalize (and so free) one while libtorch still reads it.
+        GC.KeepAlive(samples);
+        return batch;
     }
 }
