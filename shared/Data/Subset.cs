@@ -40,7 +40,7 @@ public sealed class Subset(torch.utils.data.Dataset dataset, long[] indices, str
         var mapped = indices.Select(i => Indices[(int)i]).ToArray();
         if (Dataset is IBatchedDataset batched) return batched.GetBatch(mapped);
         var items = mapped.Select(Dataset.GetTensor).ToList();
-        return items[0].Keys.ToDictionary(key => key, key => torch.stack(items.Select(item => item[key]), 0));
+        return items[0].Keys.ToDictionary(key => key, key => Batching.Stack(items.Select(item => item[key]).ToList(), i => $"sample {mapped[i]}"));
     }
 
     /// <summary>As for the viewed dataset.</summary>
