@@ -25,7 +25,8 @@ static class CharRnnWorkload
         // (about 12 minutes for the five here): over a tenth of an epoch each, the growth of the resident memory from one
         // epoch to the next was hidden in the first epochs' ups and downs
         var text = corpus.Text[..(int)(corpus.Text.Length * 0.9)].Select(c => index[c]).ToArray();
-        Console.WriteLine($"== {Name}: {corpus}; {chars.Length} characters in the vocabulary; memory epochs of {text.Length / (BatchSize * SeqLength)} steps");
+        var stepsPerEpoch = text.Length / (BatchSize * SeqLength);
+        Console.WriteLine($"== {Name}: {corpus}; {chars.Length} characters in the vocabulary; memory epochs of {stepsPerEpoch} steps");
 
         torch.manual_seed(7);
         var net = new CharRnn(chars.Length).to(device);
@@ -81,7 +82,7 @@ static class CharRnnWorkload
         var floor = Floor();
         Console.WriteLine($"steps: library {string.Join(" ", library.Select(s => $"{s.Wall:F2}"))} s; floor {string.Join(" ", floor.Select(s => $"{s.Wall:F2}"))} s");
         ReportSpeed(Name, "step", library, floor);
-        ReportMemory(Name, $"epoch of the lesson loop ({text.Length / (BatchSize * SeqLength)} batches)", peaks, live);
+        ReportMemory(Name, $"epoch of the lesson loop ({stepsPerEpoch} batches)", peaks, live);
         foreach (var (inputs, targets) in prepared) { inputs.Dispose(); targets.Dispose(); }
     }
 

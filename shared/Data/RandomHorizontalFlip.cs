@@ -16,8 +16,7 @@ sealed class RandomHorizontalFlip(double p, int? seed) : RandomTransform(seed, 2
         {
             // One image, as a dataset's transform sees it: mirror it or hand it on, instead of mirroring it anyway
             // and choosing between the two copies.
-            using var draw = Uniform(1, CPU);
-            return draw.item<float>() < (float)p ? input.flip(-1) : input.alias();
+            return UniformValues(1)[0] < (float)p ? input.flip(-1) : input.alias();
         }
         using var scope = NewDisposeScope();
         var flip = Uniform(input.shape[0], input.device) < p;
