@@ -1,7 +1,8 @@
 """Section 4 Lesson 1 in PyTorch, for parity and speed: the same text file, vocabulary (sorted distinct
 characters), batches, network (LSTM 512 x 2, dropout 0.5), optimiser, clipping and validation schedule as the
 C# lesson. Prints the last validation loss as `metric validation loss X`.
-  char_rnn.py --seed 7                 the full run (20 epochs)
+  char_rnn.py --seed 7                 the full run (20 epochs); it keeps its state after each epoch in
+                                       artifacts/bench/char_rnn-seed7.pt and, started again, goes on from there
   char_rnn.py --time-steps 5           only the speed of a training step: the lesson's path and the floor, medians
 """
 import argparse
@@ -21,6 +22,7 @@ parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--epochs", type=int, default=20)
 parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
 parser.add_argument("--time-steps", type=int, default=0)
+parser.add_argument("--state", help="where the full run keeps its state between epochs")
 args = parser.parse_args()
 idx.setup(args.seed, args.threads)
 
@@ -122,15 +124,34 @@ if args.time_steps:
     print(f"LSTM training step (batch {batch_size} x {seq_length}): floor {med(floor_times, 0):.2f} s, lesson path {med(lesson_times, 0):.2f} s (medians of {len(floor_times)})")
     print(f"SPEED|LSTM training step (batch 128 × 100)|{torch.get_num_threads()}|{med(floor_times, 0):.2f}|{med(lesson_times, 0):.2f}|{med(floor_times, 1):.2f}|{med(lesson_times, 1):.2f}")
 else:
-    started = time.perf_counter()
-    counter, val_loss = 0, float("nan")
-    for e in range(args.epochs):
+    # A full run takes hours here, so it survives being stopped: after each epoch the network, the optimiser,
+    # the random generator (dropout) and the lines printed so far go to a state file, and a run started again
+    # with the same seed goes on after the last whole epoch, as if it had not been stopped.
+    state_path = args.state or os.path.join(idx.REPO, "artifacts", "bench", f"char_rnn-seed{args.seed}.pt")
+    counter, val_loss, first_epoch, seconds, lines = 0, float("nan"), 0, 0.0, []
+    if os.path.exists(state_path):
+        state = torch.load(state_path)
+        net.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        torch.set_rng_state(state["rng"])
+        counter, val_loss, first_epoch, seconds, lines = (state[k] for k in ("counter", "val_loss", "epoch", "seconds", "lines"))
+        print("\n".join(lines))
+        print(f"(going on after epoch {first_epoch}, from {state_path})", flush=True)
+    started = time.perf_counter() - seconds
+    for e in range(first_epoch, args.epochs):
         h = net.init_hidden(batch_size)
         for x, y in batches(train_data, batch_size, seq_length):
             counter += 1
             loss, h = train_step(one_hot(x, n_chars), y, h)
             if counter % print_every == 0:
                 val_loss = validation_loss()
-                print(f"epoch {e + 1}, step {counter}: loss {loss:.4f}, validation loss {val_loss:.4f}", flush=True)
+                lines.append(f"epoch {e + 1}, step {counter}: loss {loss:.4f}, validation loss {val_loss:.4f}")
+                print(lines[-1], flush=True)
+        os.makedirs(os.path.dirname(state_path), exist_ok=True)
+        torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "rng": torch.get_rng_state(), "counter": counter,
+                    "val_loss": val_loss, "epoch": e + 1, "seconds": time.perf_counter() - started, "lines": lines},
+                   state_path + ".part")
+        os.replace(state_path + ".part", state_path)
+    os.remove(state_path)
     print(f"{time.perf_counter() - started:.1f} s")
     print(f"metric validation loss {val_loss:.4f}")
