@@ -22,7 +22,6 @@ parser.add_argument("--seed", type=int, default=7)
 parser.add_argument("--epochs", type=int, default=20)
 parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")))
 parser.add_argument("--time-steps", type=int, default=0)
-parser.add_argument("--state", help="where the full run keeps its state between epochs")
 args = parser.parse_args()
 idx.setup(args.seed, args.threads)
 
@@ -127,7 +126,8 @@ else:
     # A full run takes hours here, so it survives being stopped: after each epoch the network, the optimiser,
     # the random generator (dropout) and the lines printed so far go to a state file, and a run started again
     # with the same seed goes on after the last whole epoch, as if it had not been stopped.
-    state_path = args.state or os.path.join(idx.REPO, "artifacts", "bench", f"char_rnn-seed{args.seed}.pt")
+    state_path = os.path.join(idx.REPO, "artifacts", "bench", f"char_rnn-seed{args.seed}.pt")
+    os.makedirs(os.path.dirname(state_path), exist_ok=True)
     counter, val_loss, first_epoch, seconds, lines = 0, float("nan"), 0, 0.0, []
     if os.path.exists(state_path):
         state = torch.load(state_path)
@@ -147,7 +147,6 @@ else:
                 val_loss = validation_loss()
                 lines.append(f"epoch {e + 1}, step {counter}: loss {loss:.4f}, validation loss {val_loss:.4f}")
                 print(lines[-1], flush=True)
-        os.makedirs(os.path.dirname(state_path), exist_ok=True)
         torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "rng": torch.get_rng_state(), "counter": counter,
                     "val_loss": val_loss, "epoch": e + 1, "seconds": time.perf_counter() - started, "lines": lines},
                    state_path + ".part")
