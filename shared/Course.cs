@@ -76,6 +76,15 @@ public static class Course
     public static void RequireOpenCv() => SystemLibraries.Require("OpenCV's native library", SystemLibraries.OpenCvOnLinux);
 
     /// <summary>
+    /// For a long training loop whose steps mix tensor sizes (Section 4's LSTM), on Linux: glibc's <c>malloc</c> gives
+    /// every block of <paramref name="bytes"/> or more a memory mapping of its own, returned to the system when freed,
+    /// instead of serving it from a heap that such a loop fragments. Prints what was done (nothing on other systems,
+    /// nor where the user set malloc's environment variables). See <see cref="NativeHeap"/> for why it is one
+    /// lesson's setting and not the library's default.
+    /// </summary>
+    public static void SetMallocMmapThreshold(int bytes) => Console.WriteLine(NativeHeap.SetMmapThreshold(bytes));
+
+    /// <summary>
     /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the
     /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
     /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. The target is not judged in fast

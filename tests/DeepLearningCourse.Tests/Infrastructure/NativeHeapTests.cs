@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+using DeepLearningCourse.Infrastructure.Native;
+using TorchSharp;
+
+namespace DeepLearningCourse.Tests.Infrastructure;
+
+// Alone, because other tests' tensors would change glibc's count of mapped bytes while this one reads it
+[Collection(ProcessWideState.Name)]
+public class NativeHeapTests
+{
+    const int Threshold = 4 << 20;
+
+    [Fact]
+    public void Large_tensors_get_mappings_of_their_own_even_after_a_larger_one_was_freed()
+    {
+        TorchFixture.Ensure();
+        Assert.StartsWith("glibc's malloc: blocks of 4 MB and more", NativeHeap.SetMmapThreshold(Threshold));
+        // Left to adapt, glibc would raise its threshold to this tensor's size when it is freed, and serve the
+        // next, smaller tensor from its heap
+        torch.empty(3 * Threshold, torch.uint8).Dispose();
+        var before = MappedBytes();
+        using var tensor = torch.empty(Threshold + (1 << 20), torch.uint8);
+        Assert.True(MappedBytes() - before >= tensor.NumberOfElements, $"a {tensor.NumberOfElements:N0}-byte tensor came from the heap, not a mapping of its own");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(NativeHeap.MaxMmapThreshold + 1)]
+    public void A_threshold_glibc_would_refuse_is_an_error(int bytes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NativeHeap.SetMmapThreshold(bytes));
+        Assert.Contains("between 1 byte and 32 MB", error.Message);
+    }
+
+    // glibc's count of bytes in blocks mapped on their own (hblkhd, the fifth of mallinfo2's ten fields)
+    [DllImport("libc.so.6")]
+    static extern MallocInfo mallinfo2();
+
+    [StructLayout(LayoutKind.Sequential)]
+    readonly record struct MallocInfo(nuint Arena, nuint OrdBlks, nuint SmBlks, nuint HBlks, nuint HBlkHd, nuint UsmBlks, nuint FsmBlks, nuint UordBlks, nuint FordBlks, nuint KeepCost);
+
+    static long MappedBytes() => (long)mallinfo2().HBlkHd;
+}
