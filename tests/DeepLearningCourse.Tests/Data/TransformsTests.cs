@@ -103,6 +103,26 @@ public class TransformsTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 32, 32)]
+    [InlineData(1, 33, 50)]
+    [InlineData(2, 7, 3)]
+    public void RandomRotation_samples_where_affine_grid_says_a_rotation_samples(int n, int h, int w)
+    {
+        using var scope = NewDisposeScope();
+        var angles = new[] { 0.3, -0.5, 1.2 }.Take(n).ToArray();
+        float[] cos = [.. angles.Select(a => (float)Math.Cos(a))], sin = [.. angles.Select(a => (float)Math.Sin(a))];
+        // The rotation matrices in affine_grid's normalised coordinates, as torchvision builds them.
+        var theta = torch.tensor(angles.SelectMany(a => new[] { Math.Cos(a), -Math.Sin(a) * h / w, 0, Math.Sin(a) * w / h, Math.Cos(a), 0 }).ToArray(), [n, 2, 3]);
+
+        var expected = nn.functional.affine_grid(theta, [n, 1, h, w], align_corners: false);
+        var grid = RandomRotation.RotationGrid(cos, sin, h, w, ScalarType.Float64, CPU);
+
+        Assert.Equal(expected.shape, grid.shape);
+        Assert.Equal(ScalarType.Float64, grid.dtype);
+        Assert.True(grid.allclose(expected, rtol: 0, atol: 1e-6), $"largest difference {(grid - expected).abs().max().item<double>():E2}");
+    }
+
     [Fact]
     public void RandomHorizontalFlip_on_single_images_mirrors_some_and_hands_the_others_on_unchanged()
     {
