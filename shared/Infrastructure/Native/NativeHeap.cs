@@ -11,7 +11,8 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// up to 32 MB from its heap (its mmap threshold adapts upwards). The LSTM step frees and allocates a mix of 1 MB
 /// and 4–26 MB tensors, and in the heap they leave holes that the next steps' tensors do not fit: with the same 34
 /// live tensors, the heap grew by hundreds of MB an epoch (bench/TrainingBench, lstm). A fixed threshold makes the
-/// large tensors mappings of their own again, which go back to the system when freed. The trim threshold is fixed
+/// large tensors mappings of their own again, which go back to the system when freed (a block glibc can cut from free
+/// memory already in its heap still comes from there: the setting stops new holes, it does not fill old ones). The trim threshold is fixed
 /// too, because fixing either one stops glibc adapting both, and its 128 kB default would hand the top of the heap
 /// back after nearly every step. The price is paid by loops that allocate many such blocks every batch: each one
 /// then comes as fresh pages from the kernel (the convolutional workloads ran 5–15% slower), so this is a setting

@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
-namespace DeepLearningCourse.Tests.Infrastructure;
+namespace DeepLearningCourse.NativeHeapTests;
 
-// Alone, because other tests' tensors would change glibc's count of mapped bytes while this one reads it
-[Collection(ProcessWideState.Name)]
+// In a test process of their own (see the project file): the heap starts with little free in it, so a block that
+// glibc does not map must grow the heap, and nothing else allocates or frees while glibc's count of mapped bytes is read.
 public class NativeHeapTests
 {
     const int Threshold = 4 << 20;
@@ -13,7 +13,7 @@ public class NativeHeapTests
     [Fact]
     public void Large_tensors_get_mappings_of_their_own_even_after_a_larger_one_was_freed()
     {
-        TorchFixture.Ensure();
+        TorchNative.Load();
         Assert.StartsWith("glibc's malloc: blocks of 4 MB and more", NativeHeap.SetMmapThreshold(Threshold));
         // Left to adapt, glibc would raise its threshold to this tensor's size when it is freed, and serve the
         // next, smaller tensor from its heap
