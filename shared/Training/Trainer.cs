@@ -103,8 +103,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Batches between two checks that the training loss is still a number. The loop never waits for a batch's
-    /// loss to be read back: its loss and correct count are added to totals kept on the device, which are read
-    /// at these checks, at the progress display's refreshes and at the end of the pass.
+    /// loss to be read back: losses and correct predictions are added up on the device (<see cref="EpochTotals"/>)
+    /// at these checks, at the progress display's refreshes and at the end of the pass, and read only then.
     /// </summary>
     const int DivergenceCheckInterval = 50;
 
@@ -113,77 +113,46 @@ public sealed class Trainer
     {
         var training = epoch is not null;
         model.train(training);
-        long seen = 0;
         bool classifying = true;
         int batchIndex = 0;
         var batches = (loader as Data.DataLoader)?.Count;
-        using var lossSum = zeros(1, ScalarType.Float64, device);
-        using var correct = zeros(1, ScalarType.Int64, device);
-        // The training losses since the last check, so that a check that finds the sum is no longer finite can name the batch.
-        var pending = new List<Tensor>(DivergenceCheckInterval);
-
+        using var totals = new EpochTotals(device);
         using var gradients = training ? null : no_grad();
-        try
+
+        // Adds the pending batches to the totals; in training, stops at the first batch whose loss was not a number.
+        void Fold()
         {
-            foreach (var (data, labels) in loader)
+            if (totals.Fold(checkFinite: training) is { } diverged)
+                throw new TrainingDivergedException(diverged.Loss, epoch!.Value, diverged.Batch);
+        }
+
+        foreach (var (data, labels) in loader)
+        {
+            // Everything the step creates is freed at the end of the step, so memory stays flat.
+            using (NewDisposeScope())
             {
-                // Everything the step creates is freed at the end of the step, so memory stays flat.
-                using (NewDisposeScope())
+                var input = data.On(device);
+                var target = labels.On(device);
+
+                var output = model.call(input);
+                var loss = criterion.call(output, target);
+                if (training)
                 {
-                    var input = data.On(device);
-                    var target = labels.On(device);
-
-                    var output = model.call(input);
-                    var loss = criterion.call(output, target);
-                    if (training)
-                    {
-                        optimizer.zero_grad();
-                        loss.backward();
-                        optimizer.step();
-                    }
-
-                    var n = input.shape[0];
-                    var value = loss.detach();
-                    lossSum.add_(value, alpha: n);
-                    if (training) pending.Add(value.DetachFromDisposeScope());
-                    seen += n;
-                    classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
-                    if (classifying)
-                        correct.add_(output.argmax(1).eq(target).sum());
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
                 }
-                batchIndex++;
-                if (pending.Count == DivergenceCheckInterval)
-                    CheckFinite(lossSum, pending, epoch!.Value, batchIndex);
-                onBatch(batchIndex, batches, () => lossSum.item<double>() / seen);
-            }
-            if (seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
-            if (training)
-                CheckFinite(lossSum, pending, epoch!.Value, batchIndex);
-            return new Measured(lossSum.item<double>() / seen, classifying ? (double)correct.item<long>() / seen : null);
-        }
-        finally
-        {
-            foreach (var loss in pending) loss.Dispose();
-        }
-    }
 
-    /// <summary>
-    /// Stops training when the loss sum is no longer finite (one non-finite loss makes it so for good), naming the
-    /// first batch among <paramref name="pending"/> (the ones up to <paramref name="lastBatch"/>) whose loss was not.
-    /// </summary>
-    static void CheckFinite(Tensor lossSum, List<Tensor> pending, int epoch, int lastBatch)
-    {
-        if (!double.IsFinite(lossSum.item<double>()))
-        {
-            for (int i = 0; i < pending.Count; i++)
-            {
-                var loss = pending[i].item<float>();
-                if (!float.IsFinite(loss))
-                    throw new TrainingDivergedException(loss, epoch, lastBatch - pending.Count + 1 + i);
+                classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
+                totals.Add(loss, classifying ? output.argmax(1).eq(target) : null, input.shape[0]);
             }
+            batchIndex++;
+            if (totals.Pending == DivergenceCheckInterval) Fold();
+            onBatch(batchIndex, batches, () => { Fold(); return totals.Loss; });
         }
-        foreach (var loss in pending) loss.Dispose();
-        pending.Clear();
+        if (totals.Seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
+        Fold();
+        return new Measured(totals.Loss, classifying ? totals.Accuracy : null);
     }
 
     Dictionary<string, Tensor> Snapshot()

@@ -87,6 +87,26 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Evaluate_reports_loss_and_accuracy_per_sample_over_batches_of_unequal_size()
+    {
+        var (model, trainer) = NewRun(3);
+        // 131 samples in batches of 2: 66 batches, more than one group of 50 between read-backs, the last of 1 sample.
+        var blobs = new Blobs(131, 3);
+        var loader = new DataLoader(blobs, batchSize: 2);
+
+        var measured = trainer.Evaluate(loader);
+
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var all = Enumerable.Range(0, 131).Select(i => blobs.GetTensor(i)).ToList();
+        var points = stack(all.Select(item => item["data"]).ToList());
+        var labels = stack(all.Select(item => item["label"]).ToList());
+        var output = model.call(points);
+        Assert.Equal(nn.functional.nll_loss(output, labels).item<float>(), measured.Loss, 1e-5);
+        Assert.Equal(output.argmax(1).eq(labels).sum().item<long>() / 131.0, measured.Accuracy!.Value, 1e-12);
+    }
+
+    [Fact]
     public void Memory_stays_flat_across_epochs()
     {
         var (_, trainer) = NewRun(7);
