@@ -30,13 +30,21 @@ static class Measurements
     // Lowers the peak (VmHWM) to the resident size now, so that one workload's peaks are not an earlier one's.
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 
+    /// <summary>Timed wall-clock seconds each side runs for at least, when <see cref="MaximumRuns"/> allows.</summary>
+    public const double SecondsPerSide = 15;
+
+    /// <summary>The most timed runs a side gets to reach <see cref="SecondsPerSide"/> (odd, so that the median is a run).</summary>
+    public const int MaximumRuns = 31;
+
     /// <summary>
     /// One workload, library against floor. <paramref name="newLibrary"/> makes a fresh library run (its own model);
     /// <paramref name="floor"/> runs the floor once. After a warm-up run (JIT, native code paths, one-off conversions),
     /// memory first, while the process runs nothing else: the peak resident memory after each of 5 library runs.
     /// Then a fresh library, which starts training together with the floor's model, so that both have trained equally
-    /// long when timed (how far a model has trained can change its speed: denormal numbers), and `runs` runs of each
-    /// side, interleaved so that a busy machine slows both alike. <paramref name="per"/> names one run (epoch, step).
+    /// long when timed (how far a model has trained can change its speed: denormal numbers), and at least `runs` runs
+    /// of each side, interleaved so that a busy machine slows both alike; more for short runs, until each side has run
+    /// <see cref="SecondsPerSide"/> or <see cref="MaximumRuns"/> times, since one run of a second or less is moved by
+    /// the machine's noise as much as by the gap measured. <paramref name="per"/> names one run (epoch, step).
     /// </summary>
     public static void Compare(string name, string per, Func<Func<Seconds>> newLibrary, Func<Seconds> floor, int runs, double? target = null)
     {
@@ -49,7 +57,8 @@ static class Measurements
         floor();
         var libraryTimes = new List<Seconds>();
         var floorTimes = new List<Seconds>();
-        for (int run = 1; run <= runs; run++)
+        bool ShortSoFar() => libraryTimes.Sum(t => t.Wall) < SecondsPerSide || floorTimes.Sum(t => t.Wall) < SecondsPerSide;
+        for (int run = 1; run <= runs || (run <= MaximumRuns && ShortSoFar()); run++)
         {
             // Odd runs start with the library, even runs with the floor, so that neither always follows the other.
             if (run % 2 == 0) floorTimes.Add(floor());
