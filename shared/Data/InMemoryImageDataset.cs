@@ -81,7 +81,7 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
     }
 
     /// <inheritdoc/>
-    public bool PrefetchPays => Prepared is null;
+    public bool PrefetchPays => true;
 
     Tensor Transform(Tensor pixels)
     {
