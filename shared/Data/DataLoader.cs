@@ -30,7 +30,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     /// unless given). A shuffled loader's orders come from <paramref name="seed"/>, or else from a seed drawn
     /// from torch's global generator, so <c>torch.manual_seed</c> makes them repeat.
     /// <paramref name="workers"/> (threads decoding samples of datasets that are not in memory) defaults to the processor count;
-    /// <paramref name="prefetch"/> defaults to on when the machine has more than two cores or the dataset says it pays (images held in memory).
+    /// <paramref name="prefetch"/> defaults to on when the machine has more than two cores or the dataset says it pays.
     /// </summary>
     public DataLoader(torch.utils.data.Dataset dataset, int batchSize, bool shuffle = false, Device? device = null,
         int? seed = null, bool dropLast = false, int? workers = null, bool? prefetch = null)
@@ -46,10 +46,9 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
         Device = device ?? CPU;
         DropLast = dropLast;
         Workers = Math.Max(1, workers ?? Environment.ProcessorCount);
-        // Measured on 2 cores, where libtorch's compute already uses both: prefetching a photo folder, whose
-        // decoding is itself spread over the cores, lengthened the epoch (bench/DataBench); an in-memory
-        // dataset's gather or augmentation is made while the training step leaves a core waiting, and shortened
-        // it (bench/TrainingBench). With cores to spare it overlaps anyway.
+        // Measured on 2 cores (bench/DataBench): libtorch's compute already uses both, so a prefetching thread
+        // hides the loading wait but can lengthen the epoch as a whole, unless making a batch is single-threaded
+        // work (in-memory augmentation, as for CIFAR-10). With cores to spare it overlaps anyway.
         Prefetch = prefetch ?? (Environment.ProcessorCount > 2 || dataset is IBatchedDataset { PrefetchPays: true });
         this.shuffle = shuffle;
         order = shuffle ? new ReshufflingSampler(dataset.Count, seed ?? Seeds.Draw()) : LongRange(dataset.Count);

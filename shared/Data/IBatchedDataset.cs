@@ -13,9 +13,8 @@ public interface IBatchedDataset
     Dictionary<string, Tensor> GetBatch(long[] indices);
 
     /// <summary>
-    /// True when preparing the next batch on another thread shortens a training epoch even on two cores, where
-    /// libtorch's compute already uses both: so for images held in memory, whose batch is a gather (and random
-    /// transforms, single-threaded work), made while the training step leaves a core waiting (bench/TrainingBench).
+    /// True when making a batch is work for one thread (random transforms of images held in memory), so
+    /// preparing the next batch on another thread overlaps with training even on two cores (bench/DataBench).
     /// </summary>
     bool PrefetchPays { get; }
 }

@@ -81,7 +81,7 @@ public sealed class InMemoryImageDataset : torch.utils.data.Dataset, IBatchedDat
     }
 
     /// <inheritdoc/>
-    public bool PrefetchPays => true;
+    public bool PrefetchPays => Prepared is null;
 
     Tensor Transform(Tensor pixels)
     {
