@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using DeepLearningCourse.Infrastructure;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -139,7 +140,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
 
     Task<(Tensor, Tensor)> Start(long[] chunk)
     {
-        if (Prefetch) return Task.Run(() => Fetch(chunk));
+        if (Prefetch) return Task.Run(() => OpenMpThreads.OnOneThread(() => Fetch(chunk)));
         // Made on the caller's thread; a failure is kept in the task so that Await unwraps it as it does a prefetch's.
         try { return Task.FromResult(Fetch(chunk)); }
         catch (Exception e) { return Task.FromException<(Tensor, Tensor)>(e); }
@@ -170,10 +171,13 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
             Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Workers }, i =>
             {
                 // Dispose scopes belong to a thread: each sample's intermediates are freed here, its outputs kept.
-                using var scope = NewDisposeScope();
-                var item = Dataset.GetTensor(indices[i]);
-                foreach (var tensor in item.Values) tensor.DetachFromDisposeScope();
-                items[i] = item;
+                items[i] = OpenMpThreads.OnOneThread(() =>
+                {
+                    using var scope = NewDisposeScope();
+                    var item = Dataset.GetTensor(indices[i]);
+                    foreach (var tensor in item.Values) tensor.DetachFromDisposeScope();
+                    return item;
+                });
             });
             return items[0].Keys.ToDictionary(key => key, key => Batching.Stack(items.Select(item => item[key]).ToList(), i => $"sample {indices[i]}"));
         }

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -99,7 +100,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         var decoded = new Tensor[indices.Length];
         try
         {
-            Parallel.For(0, indices.Length, i => decoded[i] = ImageFile.Load(samples[indices[i]].Path, maxPixels: maxPixels));
+            Parallel.For(0, indices.Length, i => decoded[i] = OpenMpThreads.OnOneThread(() => ImageFile.Load(samples[indices[i]].Path, maxPixels: maxPixels)));
             var images = transform is null ? decoded : decoded.Select(image => transform.call(image)).ToArray();
             return new()
             {
