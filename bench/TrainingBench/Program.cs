@@ -4,8 +4,9 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Arguments: --threads N (torch's intra-op threads, default: the processor count), --runs N (the fewest timed epochs or
-// steps per side, default 5; short ones get more, see Measurements.Compare), --workloads a,b,... (default: all). Workloads run in the order of this table, whatever the order
-// asked for: the last, the LSTM, changes glibc's malloc for the rest of the process, as its lesson does.
+// steps per side, default 5; short ones get more, see Measurements.Compare), --workloads a,b,... (default: all).
+// Workloads run in the order of this table, whatever the order asked for: the last, the LSTM, changes glibc's malloc
+// for the rest of the process, as its lesson does.
 var all = new Dictionary<string, Action<Device, int>>
 {
     ["fashion"] = ImageWorkloads.Fashion,

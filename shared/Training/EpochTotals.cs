@@ -32,6 +32,9 @@ sealed class EpochTotals : IDisposable
     /// <summary>Batches handed over since the last fold.</summary>
     public int Pending => losses.Count;
 
+    /// <summary>Batches handed over so far, folded in or not.</summary>
+    public int Batches => folded + losses.Count;
+
     /// <summary>
     /// Keeps a batch of <paramref name="count"/> samples: its mean <paramref name="loss"/>, and, for a classifier,
     /// <paramref name="right"/> (true where the prediction was the label). Both outlive the caller's dispose scope

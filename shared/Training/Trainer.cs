@@ -114,7 +114,6 @@ public sealed class Trainer
         var training = epoch is not null;
         model.train(training);
         bool classifying = true;
-        int batchIndex = 0;
         var batches = (loader as Data.DataLoader)?.Count;
         using var totals = new EpochTotals(device);
         using var gradients = training ? null : no_grad();
@@ -146,9 +145,8 @@ public sealed class Trainer
                 classifying &= output.dim() == 2 && target.dim() == 1 && target.dtype == ScalarType.Int64;
                 totals.Add(loss, classifying ? output.argmax(1).eq(target) : null, input.shape[0]);
             }
-            batchIndex++;
             if (totals.Pending == DivergenceCheckInterval) Fold();
-            onBatch(batchIndex, batches, () => { Fold(); return totals.Loss; });
+            onBatch(totals.Batches, batches, () => { Fold(); return totals.Loss; });
         }
         if (totals.Seen == 0) throw new InvalidOperationException("The data loader produced no batches, so there was nothing to train or measure on.");
         Fold();
