@@ -34,17 +34,15 @@ static class Measurements
     public const double SecondsPerSide = 15;
 
     /// <summary>The most timed runs a side gets to reach <see cref="SecondsPerSide"/> (odd, so that the median is a run).</summary>
-    public const int MaximumRuns = 31;
+    public const int MaximumRuns = 301;
 
     /// <summary>
     /// One workload, library against floor. <paramref name="newLibrary"/> makes a fresh library run (its own model);
     /// <paramref name="floor"/> runs the floor once. After a warm-up run (JIT, native code paths, one-off conversions),
     /// memory first, while the process runs nothing else: the peak resident memory after each of 5 library runs.
     /// Then a fresh library, which starts training together with the floor's model, so that both have trained equally
-    /// long when timed (how far a model has trained can change its speed: denormal numbers), and at least `runs` runs
-    /// of each side, interleaved so that a busy machine slows both alike; more for short runs, until each side has run
-    /// <see cref="SecondsPerSide"/> or <see cref="MaximumRuns"/> times, since one run of a second or less is moved by
-    /// the machine's noise as much as by the gap measured. <paramref name="per"/> names one run (epoch, step).
+    /// long when timed (how far a model has trained can change its speed: denormal numbers), and the timed runs of
+    /// <see cref="Interleaved"/>. <paramref name="per"/> names one run (epoch, step).
     /// </summary>
     public static void Compare(string name, string per, Func<Func<Seconds>> newLibrary, Func<Seconds> floor, int runs, double? target = null)
     {
@@ -55,6 +53,18 @@ static class Measurements
         var library = newLibrary();
         library();
         floor();
+        var (libraryTimes, floorTimes) = Interleaved(library, floor, runs);
+        ReportSpeed(name, per, libraryTimes, floorTimes, target);
+        ReportMemory(name, per, peaks, live);
+    }
+
+    /// <summary>
+    /// At least <paramref name="runs"/> timed runs of each side, interleaved so that a busy machine slows both alike; more
+    /// for short runs, until each side has run <see cref="SecondsPerSide"/> or <see cref="MaximumRuns"/> times, since one
+    /// run of a second or less is moved by the machine's noise as much as by the gap measured.
+    /// </summary>
+    public static (List<Seconds> Library, List<Seconds> Floor) Interleaved(Func<Seconds> library, Func<Seconds> floor, int runs)
+    {
         var libraryTimes = new List<Seconds>();
         var floorTimes = new List<Seconds>();
         bool ShortSoFar() => libraryTimes.Sum(t => t.Wall) < SecondsPerSide || floorTimes.Sum(t => t.Wall) < SecondsPerSide;
@@ -66,8 +76,7 @@ static class Measurements
             if (run % 2 == 1) floorTimes.Add(floor());
             Console.WriteLine($"run {run}: library {libraryTimes[^1].Wall:F2} s ({libraryTimes[^1].Cpu:F2} s of CPU), floor {floorTimes[^1].Wall:F2} s ({floorTimes[^1].Cpu:F2} s of CPU)");
         }
-        ReportSpeed(name, per, libraryTimes, floorTimes, target);
-        ReportMemory(name, per, peaks, live);
+        return (libraryTimes, floorTimes);
     }
 
     /// <summary>
