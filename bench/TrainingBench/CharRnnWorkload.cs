@@ -12,8 +12,8 @@ using static Measurements;
 /// per step, the state detached and moved out of the step, taken back in (Attach) and freed one step later.
 /// The floor: the same network and optimiser over one-hot batches built before the clock starts. Library and floor
 /// steps are timed in turn, as <see cref="Measurements.Interleaved"/> times epochs (timed one side after the other,
-/// the library's steps right after the memory epochs, the two had differed by 6%; interleaved, by 1-2%). Both run with
-/// glibc's mmap threshold fixed at 4 MB, as the lesson sets it.
+/// the library's steps right after the memory epochs, the library had come out 6% slower; in turn, between 6% faster
+/// and 3% slower). Both run with glibc's mmap threshold fixed at 4 MB, as the lesson sets it.
 /// </summary>
 static class CharRnnWorkload
 {
