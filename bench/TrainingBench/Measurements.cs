@@ -27,6 +27,9 @@ static class Measurements
     public static long ResidentBytes(string field) =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
 
+    // The process's minor page faults so far: pages the kernel handed it, fresh or from its cache, field 10 of /proc/self/stat.
+    static long MinorFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(") ")[1].Split(' ')[7]);
+
     // Lowers the peak (VmHWM) to the resident size now, so that one workload's peaks are not an earlier one's.
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
 
@@ -82,7 +85,8 @@ static class Measurements
     /// <summary>
     /// Runs <paramref name="run"/> 5 times, after the caller's warm-up; returns the peak resident memory and the count
     /// of live tensors (every thread's: a prefetching loader makes batches on another) after each run, printing them
-    /// with <paramref name="what"/> and the size of .NET's heap (growth there is managed memory, not native).
+    /// with <paramref name="what"/>, the size of .NET's heap (growth there is managed memory, not native) and the
+    /// run's page faults (each a page of memory the kernel had to hand the process, as when freed memory went back).
     /// </summary>
     public static (List<long> Peaks, List<long> Live) MemoryRuns(string what, Action run)
     {
@@ -91,11 +95,13 @@ static class Measurements
         var live = new List<long>();
         for (int i = 1; i <= 5; i++)
         {
+            var faults = MinorFaults();
             run();
+            faults = MinorFaults() - faults;
             peaks.Add(ResidentBytes("VmHWM"));
             live.Add(torch.Tensor.TotalCount);
             Console.WriteLine($"memory, {what} {i}: peak RSS {peaks[^1] / 1e6:F0} MB, RSS now {ResidentBytes("VmRSS") / 1e6:F0} MB, " +
-                $"live tensors {live[^1]}, managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
+                $"live tensors {live[^1]}, managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB, page faults {faults}");
         }
         return (peaks, live);
     }

@@ -22,15 +22,23 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// private copy with that requirement relaxed is written to the user's cache folder and
 /// loaded instead. The NuGet cache and system files are never modified.</item>
 /// </list>
-/// On Windows and macOS TorchSharp's own loading is used unchanged.
+/// On Windows and macOS TorchSharp's own loading is used unchanged. Once the libraries are in,
+/// glibc's allocator is set up for training loops (<see cref="NativeHeap"/>).
 /// </remarks>
 public static class TorchNative
 {
     static readonly object gate = new();
     static LoadReport? report;
 
-    /// <summary>What <see cref="Load"/> did: the folders the libraries came from and whether a relaxed copy was needed.</summary>
-    public sealed record LoadReport(IReadOnlyList<string> NativeFolders, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend);
+    /// <summary>
+    /// What <see cref="Load"/> did: the folders the libraries came from, whether a relaxed copy was needed, and what it
+    /// set up in the C library's allocator.
+    /// </summary>
+    public sealed record LoadReport(IReadOnlyList<string> NativeFolders, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend)
+    {
+        /// <summary>What was done to the C library's allocator, in a sentence (<see cref="NativeHeap.SetForTraining"/>).</summary>
+        public string Heap { get; init; } = "";
+    }
 
     /// <summary>Loads the native libraries once per process and says how.</summary>
     public static LoadReport Load()
@@ -42,7 +50,7 @@ public static class TorchNative
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
             if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
-            return report = loaded;
+            return report = loaded with { Heap = NativeHeap.SetForTraining() };
         }
     }
 
