@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
 /// <summary>What every workload of the bench measures: time (wall and CPU), medians, resident memory, and the
@@ -26,9 +27,6 @@ static class Measurements
     // The process's resident set size in bytes: "VmHWM", its peak so far, or "VmRSS", now.
     public static long ResidentBytes(string field) =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
-
-    // The process's minor page faults so far: pages the kernel handed it, fresh or from its cache, field 10 of /proc/self/stat.
-    static long MinorFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(") ")[1].Split(' ')[7]);
 
     // Lowers the peak (VmHWM) to the resident size now, so that one workload's peaks are not an earlier one's.
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
@@ -95,9 +93,9 @@ static class Measurements
         var live = new List<long>();
         for (int i = 1; i <= 5; i++)
         {
-            var faults = MinorFaults();
+            var faults = NativeHeap.MinorPageFaults();
             run();
-            faults = MinorFaults() - faults;
+            faults = NativeHeap.MinorPageFaults() - faults;
             peaks.Add(ResidentBytes("VmHWM"));
             live.Add(torch.Tensor.TotalCount);
             Console.WriteLine($"memory, {what} {i}: peak RSS {peaks[^1] / 1e6:F0} MB, RSS now {ResidentBytes("VmRSS") / 1e6:F0} MB, " +

@@ -4,8 +4,9 @@ namespace DeepLearningCourse.Infrastructure.Native;
 
 /// <summary>
 /// glibc's <c>malloc</c>, where libtorch's CPU tensors come from, set up for training loops: every process gets
-/// <see cref="SetForTraining"/> when <see cref="TorchNative.Load"/> runs, and a lesson whose steps mix tensor sizes
-/// (Section 4's LSTM) lowers the mmap threshold through <see cref="Course.SetMallocMmapThreshold"/>.
+/// <see cref="SetMmapThreshold"/> at <see cref="MaxMmapThreshold"/> when <see cref="TorchNative.Load"/> runs, and a
+/// lesson whose steps mix tensor sizes (Section 4's LSTM) lowers the threshold through
+/// <see cref="Course.SetMallocMmapThreshold"/>.
 /// </summary>
 /// <remarks>
 /// <para>A training step frees its activations together when its dispose scope ends, and left to itself glibc hands
@@ -43,26 +44,21 @@ public static class NativeHeap
     static extern int Mallopt(int parameter, int value);
 
     /// <summary>
-    /// The library's setting, made once per process by <see cref="TorchNative.Load"/>: blocks under 32 MB come from
-    /// heaps that keep up to 64 MB of freed memory for the next step. Returns a sentence saying what was done.
+    /// The process's minor page faults so far (Linux, field 10 of <c>/proc/self/stat</c>): pages the kernel handed it,
+    /// as it does again for memory glibc gave back.
     /// </summary>
-    internal static string SetForTraining() => Set(MaxMmapThreshold, (M_TOP_PAD, TopPad));
+    public static long MinorPageFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(") ")[1].Split(' ')[7]);
 
     /// <summary>
-    /// Fixes glibc's mmap threshold at <paramref name="bytes"/> and its trim threshold at <see cref="TrimThreshold"/>
-    /// for this process; returns a sentence saying what was done. Settings the user made with
-    /// <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or malloc's
+    /// Fixes glibc's mmap threshold at <paramref name="bytes"/>, its trim threshold at <see cref="TrimThreshold"/> and
+    /// its top padding at <see cref="TopPad"/> for this process; returns a sentence saying what was done. Settings the
+    /// user made with <c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>, <c>MALLOC_TOP_PAD_</c> or malloc's
     /// <c>GLIBC_TUNABLES</c> are kept, and other systems and C libraries are left alone.
     /// </summary>
     public static string SetMmapThreshold(int bytes)
     {
         if (bytes is <= 0 or > MaxMmapThreshold)
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"glibc's mmap threshold must be between 1 byte and {MaxMmapThreshold >> 20} MB.");
-        return Set(bytes);
-    }
-
-    static string Set(int bytes, params (int Parameter, int Value)[] more)
-    {
         var size = bytes % (1 << 20) == 0 ? $"{bytes >> 20} MB" : $"{bytes:N0} bytes";
         if (!OperatingSystem.IsLinux())
             return "Not Linux: the C library's allocator is left as it is.";
@@ -72,8 +68,7 @@ public static class NativeHeap
             return "GLIBC_TUNABLES sets malloc's parameters: glibc's malloc keeps the settings made there.";
         try
         {
-            var settings = more.Prepend((M_MMAP_THRESHOLD, bytes)).Append((M_TRIM_THRESHOLD, TrimThreshold));
-            return settings.All(s => Mallopt(s.Item1, s.Item2) == 1)
+            return Mallopt(M_MMAP_THRESHOLD, bytes) == 1 && Mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1 && Mallopt(M_TOP_PAD, TopPad) == 1
                 ? $"glibc's malloc: blocks of {size} and more get memory mappings of their own, which go back to the system when freed; "
                   + $"smaller ones come from its heaps, which keep up to {TrimThreshold >> 20} MB of freed memory for the next."
                 : "The C library refused the setting (mallopt returned 0): its allocator is left as it is.";

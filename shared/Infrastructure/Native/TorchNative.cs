@@ -36,7 +36,7 @@ public static class TorchNative
     /// </summary>
     public sealed record LoadReport(IReadOnlyList<string> NativeFolders, string? TorchSharpLibrary, IReadOnlyList<string> RelaxedVersions, string Backend)
     {
-        /// <summary>What was done to the C library's allocator, in a sentence (<see cref="NativeHeap.SetForTraining"/>).</summary>
+        /// <summary>What was done to the C library's allocator, in a sentence (<see cref="NativeHeap.SetMmapThreshold"/>).</summary>
         public string Heap { get; init; } = "";
     }
 
@@ -50,7 +50,7 @@ public static class TorchNative
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
             if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
-            return report = loaded with { Heap = NativeHeap.SetForTraining() };
+            return report = loaded with { Heap = NativeHeap.SetMmapThreshold(NativeHeap.MaxMmapThreshold) };
         }
     }
 
