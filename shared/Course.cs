@@ -78,11 +78,12 @@ public static class Course
     /// <summary>
     /// For a long training loop whose steps mix tensor sizes (Section 4's LSTM), on Linux: glibc's <c>malloc</c> gives
     /// every block of <paramref name="bytes"/> or more a memory mapping of its own, returned to the system when freed,
-    /// instead of serving it from a heap that such a loop fragments (the library's own setting keeps blocks up to
-    /// 32 MB in the heap). Prints what was done (nothing on other systems, nor where the user set malloc's environment
-    /// variables). See <see cref="NativeHeap"/> for why it is one lesson's setting and not the library's.
+    /// instead of serving it from a heap that such a loop fragments. Where the library's own threshold is already that
+    /// low or lower (2 MB, with huge pages) it is kept; without huge pages the library keeps blocks up to 32 MB in the
+    /// heap. Prints what was done (nothing on other systems, nor where the user set malloc's environment variables).
+    /// See <see cref="NativeHeap"/> for why.
     /// </summary>
-    public static void SetMallocMmapThreshold(int bytes) => Console.WriteLine(NativeHeap.SetMmapThreshold(bytes));
+    public static void SetMallocMmapThreshold(int bytes) => Console.WriteLine(NativeHeap.LimitMmapThreshold(bytes));
 
     /// <summary>
     /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the

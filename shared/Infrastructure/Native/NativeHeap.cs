@@ -3,27 +3,32 @@ using System.Runtime.InteropServices;
 namespace DeepLearningCourse.Infrastructure.Native;
 
 /// <summary>
-/// glibc's <c>malloc</c>, where libtorch's CPU tensors come from, set up for training loops: every process gets
-/// <see cref="SetMmapThreshold"/> at <see cref="MaxMmapThreshold"/> when <see cref="TorchNative.Load"/> runs, and a
-/// lesson whose steps mix tensor sizes (Section 4's LSTM) lowers the threshold through
-/// <see cref="Course.SetMallocMmapThreshold"/>.
+/// The memory libtorch's CPU tensors come from, set up for training loops when <see cref="TorchNative.Load"/> runs:
+/// libtorch asks the kernel for transparent huge pages (<see cref="AdviseHugePages"/>), and glibc's <c>malloc</c>
+/// gets a fixed mmap threshold (<see cref="SetMmapThreshold"/>): <see cref="HugePageMmapThreshold"/> with huge
+/// pages, <see cref="MaxMmapThreshold"/> without.
 /// </summary>
 /// <remarks>
 /// <para>A training step frees its activations together when its dispose scope ends, and left to itself glibc hands
 /// much of that memory back to the system, to take it back in the next step as fresh pages: one page fault per 4 kB,
 /// each page filled with zeros by the kernel. It adapts its thresholds to the largest block freed so far, and gives
 /// back the top of its heap beyond twice that; a thread other than the main one (where a notebook's cells run)
-/// allocates from heaps of at most 64 MB each, and one that a step filled and emptied is unmapped whole. Fixed at the
-/// largest mmap threshold glibc accepts (32 MB), with 64 MB both as trim threshold and as the padding it keeps at the
-/// top of a heap, blocks under 32 MB come from heaps that keep their memory for the next step, on every thread, at the
-/// cost of up to 64 MB of free memory a heap (the bench's memory runs print each run's page faults).</para>
-/// <para>A loop that frees and allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) leaves holes in such a
-/// heap that the next steps' tensors do not fit: with the same 34 live tensors, the heap grew by hundreds of MB an
-/// epoch. A threshold of 4 MB makes those tensors mappings of their own again, which go back to the system when freed
-/// (a block glibc can cut from free memory already in its heap still comes from there: the setting stops new holes,
-/// it does not fill old ones). The price is paid by loops that allocate many such blocks every batch: each one then
-/// comes as fresh pages from the kernel (the convolutional workloads ran 5–15% slower), so that is a setting for the
-/// LSTM lesson's own process.</para>
+/// allocates from heaps of at most 64 MB each, and one that a step filled and emptied is unmapped whole. With the
+/// threshold fixed, and 64 MB both as trim threshold and as the padding glibc keeps at the top of a heap, blocks under
+/// the threshold come from heaps that keep their memory for the next step, on every thread, at the cost of up to
+/// 64 MB of free memory a heap (the bench's memory runs print each run's page faults).</para>
+/// <para>Blocks of more than 32 MB, the most glibc accepts as threshold, are mapped every time (an LSTM layer's input
+/// projections for a whole sequence, 105 MB in Section 4; the first activations of a batch of 64 photos): in 4 kB
+/// pages that was 186,000 page faults in one LSTM step and 950,000 in an epoch of Part 8's transfer learning.
+/// libtorch can ask for 2 MB pages for its blocks of 2 MB and more (<c>THP_MEM_ALLOC_ENABLE</c>, read at its first
+/// allocation), and then a mapping costs one page fault per 2 MB. In a heap, though, memory in huge pages is freed
+/// only whole 2 MB at a time, and a step's mix of sizes kept more and more of it resident (a step of 34 MB grew the
+/// resident memory by 390 MB over its first 25 runs), so with huge pages the threshold is 2 MB: every block that gets
+/// huge pages is a mapping of its own, returned whole when freed, and smaller blocks come from the heaps.</para>
+/// <para>Without huge pages the threshold is 32 MB, since a mapping costs a page fault per 4 kB. A loop that frees and
+/// allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) then leaves holes in the heaps that the next steps'
+/// tensors do not fit (with the same 34 live tensors the heap grew by hundreds of MB an epoch), which is why the
+/// LSTM lesson limits the threshold to 4 MB for its own process (<see cref="Course.SetMallocMmapThreshold"/>).</para>
 /// </remarks>
 public static class NativeHeap
 {
@@ -36,12 +41,27 @@ public static class NativeHeap
     /// <summary>The largest mmap threshold glibc accepts on 64-bit systems (half its 64 MB heap size).</summary>
     public const int MaxMmapThreshold = 32 << 20;
 
+    /// <summary>The mmap threshold with huge pages: the size from which libtorch asks for them.</summary>
+    public const int HugePageMmapThreshold = 2 << 20;
+
+    /// <summary>The variable libtorch's CPU allocator reads once, at its first allocation: 1 asks for huge pages.</summary>
+    public const string HugePagesVariable = "THP_MEM_ALLOC_ENABLE";
+
+    /// <summary>Where Linux says whether it gives transparent huge pages: always, to regions that ask (madvise), or never.</summary>
+    public const string HugePagesSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
+
     const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
     static readonly string[] variables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"];
 
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
+    static extern int SetNativeVariable(string name, string value, int overwrite);
+
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     static extern int Mallopt(int parameter, int value);
+
+    /// <summary>The mmap threshold this process fixed (<see cref="SetMmapThreshold"/>), or null while glibc adapts its own.</summary>
+    public static int? MmapThreshold { get; private set; }
 
     /// <summary>
     /// The process's minor page faults so far (Linux, field 10 of <c>/proc/self/stat</c>): pages the kernel handed it,
@@ -59,7 +79,6 @@ public static class NativeHeap
     {
         if (bytes is <= 0 or > MaxMmapThreshold)
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"glibc's mmap threshold must be between 1 byte and {MaxMmapThreshold >> 20} MB.");
-        var size = bytes % (1 << 20) == 0 ? $"{bytes >> 20} MB" : $"{bytes:N0} bytes";
         if (!OperatingSystem.IsLinux())
             return "Not Linux: the C library's allocator is left as it is.";
         if (variables.FirstOrDefault(v => Environment.GetEnvironmentVariable(v) is not null) is { } variable)
@@ -68,14 +87,55 @@ public static class NativeHeap
             return "GLIBC_TUNABLES sets malloc's parameters: glibc's malloc keeps the settings made there.";
         try
         {
-            return Mallopt(M_MMAP_THRESHOLD, bytes) == 1 && Mallopt(M_TRIM_THRESHOLD, TrimThreshold) == 1 && Mallopt(M_TOP_PAD, TopPad) == 1
-                ? $"glibc's malloc: blocks of {size} and more get memory mappings of their own, which go back to the system when freed; "
-                  + $"smaller ones come from its heaps, which keep up to {TrimThreshold >> 20} MB of freed memory for the next."
-                : "The C library refused the setting (mallopt returned 0): its allocator is left as it is.";
+            if (Mallopt(M_MMAP_THRESHOLD, bytes) != 1 || Mallopt(M_TRIM_THRESHOLD, TrimThreshold) != 1 || Mallopt(M_TOP_PAD, TopPad) != 1)
+                return "The C library refused the setting (mallopt returned 0): its allocator is left as it is.";
+            MmapThreshold = bytes;
+            return $"glibc's malloc: blocks of {Size(bytes)} and more get memory mappings of their own, which go back to the system when freed; "
+                + $"smaller ones come from its heaps, which keep up to {TrimThreshold >> 20} MB of freed memory for the next.";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return "The C library is not glibc: its allocator is left as it is.";
+        }
+    }
+
+    /// <summary>
+    /// Makes sure blocks of <paramref name="bytes"/> and more get mappings of their own: fixes the mmap threshold there
+    /// (<see cref="SetMmapThreshold"/>) unless this process already fixed it there or lower, as the library does with
+    /// huge pages; returns a sentence saying what was done.
+    /// </summary>
+    public static string LimitMmapThreshold(int bytes) =>
+        MmapThreshold is int threshold && threshold <= bytes
+            ? $"glibc's malloc already gives blocks of {Size(threshold)} and more memory mappings of their own (set when libtorch loaded): kept."
+            : SetMmapThreshold(bytes);
+
+    static string Size(int bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MB" : $"{bytes:N0} bytes";
+
+    /// <summary>
+    /// Has libtorch ask the kernel to back its blocks of 2 MB and more with transparent huge pages, one page fault per
+    /// 2 MB instead of 512 (<see cref="HugePagesVariable"/>), where the kernel gives them (<paramref name="kernelSetting"/>,
+    /// the contents of <see cref="HugePagesSetting"/>, null where there is none). Says whether libtorch will ask, and in
+    /// a sentence what was done. Takes effect only before libtorch's first allocation: <see cref="TorchNative.Load"/>
+    /// calls it before it loads the libraries. A value the user gave the variable is kept, and other systems are left alone.
+    /// </summary>
+    internal static (bool Asked, string Sentence) AdviseHugePages(string? kernelSetting)
+    {
+        if (!OperatingSystem.IsLinux())
+            return (false, "Not Linux: libtorch's pages are left as they are.");
+        if (kernelSetting is null || kernelSetting.Contains("[never]"))
+            return (false, "This kernel gives no transparent huge pages: libtorch's pages are 4 kB ones.");
+        if (Environment.GetEnvironmentVariable(HugePagesVariable) is { } value)
+            return (value.Trim() == "1", $"{HugePagesVariable}={value} is set in the environment: libtorch follows it.");
+        try
+        {
+            // Into the C library's environment, where libtorch reads it (.NET keeps a copy of its own for child processes).
+            return SetNativeVariable(HugePagesVariable, "1", 0) == 0
+                ? (true, "libtorch asks the kernel for 2 MB pages for its blocks of 2 MB and more (transparent huge pages).")
+                : (false, $"The C library refused to set {HugePagesVariable}: libtorch's pages are 4 kB ones.");
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return (false, "The C library is not glibc: libtorch's pages are left as they are.");
         }
     }
 }

@@ -23,7 +23,7 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// loaded instead. The NuGet cache and system files are never modified.</item>
 /// </list>
 /// On Windows and macOS TorchSharp's own loading is used unchanged. Once the libraries are in,
-/// glibc's allocator is set up for training loops (<see cref="NativeHeap"/>).
+/// glibc's allocator is set up for training loops, and libtorch asks for huge pages (<see cref="NativeHeap"/>).
 /// </remarks>
 public static class TorchNative
 {
@@ -38,6 +38,9 @@ public static class TorchNative
     {
         /// <summary>What was done to the C library's allocator, in a sentence (<see cref="NativeHeap.SetMmapThreshold"/>).</summary>
         public string Heap { get; init; } = "";
+
+        /// <summary>Whether libtorch asks for transparent huge pages, in a sentence (<see cref="NativeHeap.AdviseHugePages"/>).</summary>
+        public string HugePages { get; init; } = "";
     }
 
     /// <summary>Loads the native libraries once per process and says how.</summary>
@@ -46,11 +49,14 @@ public static class TorchNative
         lock (gate)
         {
             if (report is not null) return report;
+            // Before the libraries load: libtorch reads the variable once, at its first allocation.
+            var hugePages = NativeHeap.AdviseHugePages(File.Exists(NativeHeap.HugePagesSetting) ? File.ReadAllText(NativeHeap.HugePagesSetting) : null);
             var loaded = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport([], null, [], "TorchSharp default");
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
             if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
-            return report = loaded with { Heap = NativeHeap.SetMmapThreshold(NativeHeap.MaxMmapThreshold) };
+            var heap = NativeHeap.SetMmapThreshold(hugePages.Asked ? NativeHeap.HugePageMmapThreshold : NativeHeap.MaxMmapThreshold);
+            return report = loaded with { Heap = heap, HugePages = hugePages.Sentence };
         }
     }
 

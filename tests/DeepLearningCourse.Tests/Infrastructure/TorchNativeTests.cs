@@ -105,6 +105,16 @@ public class TorchNativeTests
         Assert.Same(TorchNative.Load(), TorchNative.Load());
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("always madvise [never]\n")]
+    public void A_kernel_without_transparent_huge_pages_is_left_alone(string? kernelSetting)
+    {
+        var (asked, sentence) = NativeHeap.AdviseHugePages(kernelSetting);
+        Assert.False(asked);
+        Assert.StartsWith("This kernel gives no transparent huge pages", sentence);
+    }
+
     static List<string> MappedLibraries() =>
         File.ReadAllLines("/proc/self/maps")
             .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
