@@ -13,7 +13,8 @@ using static Measurements;
 /// The floor: the same network and optimiser over one-hot batches built before the clock starts. Library and floor
 /// steps are timed in turn, as <see cref="Measurements.Interleaved"/> times epochs (timed one side after the other,
 /// the library's steps right after the memory epochs, the library had come out 6% slower; in turn, between 6% faster
-/// and 3% slower). Both run with the lesson's <c>Course.SetMallocMmapThreshold(4 MB)</c> (which keeps the library's 2 MB where libtorch gets huge pages).
+/// and 3% slower). Both run with the lesson's <c>Course.SetMallocMmapThreshold(4 MB)</c>, which keeps the library's
+/// 2 MB where libtorch gets huge pages.
 /// </summary>
 static class CharRnnWorkload
 {

@@ -69,7 +69,7 @@ public class NativeHeapTests
     public void After_loading_a_large_tensor_faults_in_huge_pages_where_the_kernel_gives_them()
     {
         var said = TorchNative.Load().HugePages;
-        if (!KernelGivesHugePages())
+        if (!NativeHeap.KernelGivesHugePages())
         {
             Assert.StartsWith("This kernel gives no transparent huge pages", said);
             return;
@@ -100,14 +100,10 @@ public class NativeHeapTests
     static int LoadThreshold()
     {
         var report = TorchNative.Load();
-        var threshold = KernelGivesHugePages() ? NativeHeap.HugePageMmapThreshold : NativeHeap.MaxMmapThreshold;
+        var threshold = NativeHeap.KernelGivesHugePages() ? NativeHeap.HugePageMmapThreshold : NativeHeap.MaxMmapThreshold;
         Assert.StartsWith($"glibc's malloc: blocks of {threshold >> 20} MB and more", report.Heap);
         return threshold;
     }
-
-    static bool KernelGivesHugePages() =>
-        File.Exists(NativeHeap.HugePagesSetting) && File.ReadAllText(NativeHeap.HugePagesSetting) is var kernel
-        && (kernel.Contains("[madvise]") || kernel.Contains("[always]"));
 
     [Theory]
     [InlineData(0)]

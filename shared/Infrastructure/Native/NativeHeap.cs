@@ -48,7 +48,7 @@ public static class NativeHeap
     public const string HugePagesVariable = "THP_MEM_ALLOC_ENABLE";
 
     /// <summary>Where Linux says whether it gives transparent huge pages: always, to regions that ask (madvise), or never.</summary>
-    public const string HugePagesSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
+    const string HugePagesSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
 
     const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
@@ -106,23 +106,31 @@ public static class NativeHeap
     /// </summary>
     public static string LimitMmapThreshold(int bytes) =>
         MmapThreshold is int threshold && threshold <= bytes
-            ? $"glibc's malloc already gives blocks of {Size(threshold)} and more memory mappings of their own (set when libtorch loaded): kept."
+            ? $"glibc's malloc already gives blocks of {Size(threshold)} and more memory mappings of their own: kept."
             : SetMmapThreshold(bytes);
 
     static string Size(int bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MB" : $"{bytes:N0} bytes";
 
+    /// <summary>Whether this kernel gives transparent huge pages (to every region, or to those that ask for them).</summary>
+    public static bool KernelGivesHugePages() => GivesHugePages(KernelSetting());
+
+    /// <summary>The contents of <see cref="HugePagesSetting"/>, null where the kernel has none.</summary>
+    internal static string? KernelSetting() => File.Exists(HugePagesSetting) ? File.ReadAllText(HugePagesSetting) : null;
+
+    static bool GivesHugePages(string? kernelSetting) => kernelSetting is not null && !kernelSetting.Contains("[never]");
+
     /// <summary>
     /// Has libtorch ask the kernel to back its blocks of 2 MB and more with transparent huge pages, one page fault per
     /// 2 MB instead of 512 (<see cref="HugePagesVariable"/>), where the kernel gives them (<paramref name="kernelSetting"/>,
-    /// the contents of <see cref="HugePagesSetting"/>, null where there is none). Says whether libtorch will ask, and in
-    /// a sentence what was done. Takes effect only before libtorch's first allocation: <see cref="TorchNative.Load"/>
-    /// calls it before it loads the libraries. A value the user gave the variable is kept, and other systems are left alone.
+    /// as <see cref="KernelSetting"/> reads it). Says whether libtorch will ask, and in a sentence what was done. Takes
+    /// effect only before libtorch's first allocation: <see cref="TorchNative.Load"/> calls it before it loads the
+    /// libraries. A value the user gave the variable is kept, and other systems are left alone.
     /// </summary>
     internal static (bool Asked, string Sentence) AdviseHugePages(string? kernelSetting)
     {
         if (!OperatingSystem.IsLinux())
             return (false, "Not Linux: libtorch's pages are left as they are.");
-        if (kernelSetting is null || kernelSetting.Contains("[never]"))
+        if (!GivesHugePages(kernelSetting))
             return (false, "This kernel gives no transparent huge pages: libtorch's pages are 4 kB ones.");
         if (Environment.GetEnvironmentVariable(HugePagesVariable) is { } value)
             return (value.Trim() == "1", $"{HugePagesVariable}={value} is set in the environment: libtorch follows it.");

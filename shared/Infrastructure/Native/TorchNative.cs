@@ -50,7 +50,7 @@ public static class TorchNative
         {
             if (report is not null) return report;
             // Before the libraries load: libtorch reads the variable once, at its first allocation.
-            var hugePages = NativeHeap.AdviseHugePages(File.Exists(NativeHeap.HugePagesSetting) ? File.ReadAllText(NativeHeap.HugePagesSetting) : null);
+            var hugePages = NativeHeap.AdviseHugePages(NativeHeap.KernelSetting());
             var loaded = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport([], null, [], "TorchSharp default");
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
