@@ -90,7 +90,7 @@ public class NativeHeapTests
     {
         var threshold = LoadThreshold();
         NativeHeap.SetMmapThreshold(threshold);
-        Assert.StartsWith("glibc's malloc already gives blocks of", NativeHeap.LimitMmapThreshold(threshold * 2));
+        Assert.StartsWith("glibc's malloc already maps blocks of", NativeHeap.LimitMmapThreshold(threshold * 2));
         Assert.Equal(threshold, NativeHeap.MmapThreshold);
         Assert.StartsWith($"glibc's malloc: blocks of {threshold / 2 >> 20} MB and more", NativeHeap.LimitMmapThreshold(threshold / 2));
         Assert.Equal(threshold / 2, NativeHeap.MmapThreshold);

@@ -22,9 +22,14 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// pages that was 186,000 page faults in one LSTM step and 950,000 in an epoch of Part 8's transfer learning.
 /// libtorch can ask for 2 MB pages for its blocks of 2 MB and more (<c>THP_MEM_ALLOC_ENABLE</c>, read at its first
 /// allocation), and then a mapping costs one page fault per 2 MB. In a heap, though, memory in huge pages is freed
-/// only whole 2 MB at a time, and a step's mix of sizes kept more and more of it resident (a step of 34 MB grew the
-/// resident memory by 390 MB over its first 25 runs), so with huge pages the threshold is 2 MB: every block that gets
-/// huge pages is a mapping of its own, returned whole when freed, and smaller blocks come from the heaps.</para>
+/// only whole 2 MB at a time, and a step's mix of sizes kept more and more of it resident (at a 32 MB threshold a step
+/// of 34 MB grew the resident memory by 390 MB over its first 25 runs). glibc consults its threshold only when a heap
+/// has no room for a request (a smaller request grows the heap, a larger one gets a mapping), and libtorch aligns its
+/// huge-page blocks on 2 MB, so glibc looks for each in a request 2 MB larger. With huge pages the threshold is 2 MB:
+/// no huge-page block grows a heap, and those the heaps have no room for are mappings of their own, returned whole
+/// when freed. The price is their fresh pages every step, which the kernel zeroes again: at an 8 MB threshold, where
+/// blocks under 6 MB grow the heaps instead, Section 3's style-transfer step ran about 10% faster, but the same step
+/// of 34 MB grew the resident memory by 111 and 190 MB in two runs of five.</para>
 /// <para>Without huge pages the threshold is 32 MB, since a mapping costs a page fault per 4 kB. A loop that frees and
 /// allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) then leaves holes in the heaps that the next steps'
 /// tensors do not fit (with the same 34 live tensors the heap grew by hundreds of MB an epoch), which is why the
@@ -90,8 +95,8 @@ public static class NativeHeap
             if (Mallopt(M_MMAP_THRESHOLD, bytes) != 1 || Mallopt(M_TRIM_THRESHOLD, TrimThreshold) != 1 || Mallopt(M_TOP_PAD, TopPad) != 1)
                 return "The C library refused the setting (mallopt returned 0): its allocator is left as it is.";
             MmapThreshold = bytes;
-            return $"glibc's malloc: blocks of {Size(bytes)} and more get memory mappings of their own, which go back to the system when freed; "
-                + $"smaller ones come from its heaps, which keep up to {TrimThreshold >> 20} MB of freed memory for the next.";
+            return $"glibc's malloc: blocks of {Size(bytes)} and more that its heaps have no room for get memory mappings of their own, which go back to the system when freed; "
+                + $"smaller ones grow its heaps, which keep up to {TrimThreshold >> 20} MB of freed memory for the next.";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -100,13 +105,13 @@ public static class NativeHeap
     }
 
     /// <summary>
-    /// Makes sure blocks of <paramref name="bytes"/> and more get mappings of their own: fixes the mmap threshold there
+    /// Makes sure blocks of <paramref name="bytes"/> and more never grow glibc's heaps: fixes the mmap threshold there
     /// (<see cref="SetMmapThreshold"/>) unless this process already fixed it there or lower, as the library does with
     /// huge pages; returns a sentence saying what was done.
     /// </summary>
     public static string LimitMmapThreshold(int bytes) =>
         MmapThreshold is int threshold && threshold <= bytes
-            ? $"glibc's malloc already gives blocks of {Size(threshold)} and more memory mappings of their own: kept."
+            ? $"glibc's malloc already maps blocks of {Size(threshold)} and more on their own when its heaps have no room for them: kept."
             : SetMmapThreshold(bytes);
 
     static string Size(int bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MB" : $"{bytes:N0} bytes";
