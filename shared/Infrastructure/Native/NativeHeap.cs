@@ -28,8 +28,9 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// huge-page blocks on 2 MB, so glibc looks for each in a request 2 MB larger. With huge pages the threshold is 2 MB:
 /// no huge-page block grows a heap, and those the heaps have no room for are mappings of their own, returned whole
 /// when freed. The price is their fresh pages every step, which the kernel zeroes again: at an 8 MB threshold, where
-/// blocks under 6 MB grow the heaps instead, Section 3's style-transfer step ran about 10% faster, but the same step
-/// of 34 MB grew the resident memory by 111 and 190 MB in two runs of five.</para>
+/// blocks under 6 MB grow the heaps instead, Section 3's style-transfer step ran about 10% faster, but the test's step
+/// of 34 MB on a thread grew the resident memory past three steps' worth in four runs of seven (by 111 and 190 MB in
+/// two of them).</para>
 /// <para>Without huge pages the threshold is 32 MB, since a mapping costs a page fault per 4 kB. A loop that frees and
 /// allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) then leaves holes in the heaps that the next steps'
 /// tensors do not fit (with the same 34 live tensors the heap grew by hundreds of MB an epoch), which is why the
