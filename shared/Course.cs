@@ -80,8 +80,8 @@ public static class Course
     /// grows a heap, which such a loop fragments, for a block of <paramref name="bytes"/> or more: one the heaps have no
     /// room for gets a memory mapping of its own, returned to the system when freed. Where the library's own threshold
     /// is already that low or lower (2 MB, with huge pages) it is kept; without huge pages the library keeps blocks up
-    /// to 32 MB in the heap. Prints what was done (nothing on other systems, nor where the user set malloc's environment variables).
-    /// See <see cref="NativeHeap"/> for why.
+    /// to 32 MB in the heap. Prints what was done (nothing on other systems, nor where the user set malloc's
+    /// environment variables). See <see cref="NativeHeap"/> for why.
     /// </summary>
     public static void SetMallocMmapThreshold(int bytes) => Console.WriteLine(NativeHeap.LimitMmapThreshold(bytes));
 
