@@ -45,6 +45,18 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_full_run_lets_a_notebook_train_for_three_hours_and_a_fast_run_for_one_unless_told_otherwise()
+    {
+        // Section 4's lesson trains for over an hour in full mode: a one-hour limit stopped it as if it hung.
+        Assert.Equal(180, Runner.Options.Parse([]).TimeoutMinutes);
+        Assert.Equal(180, Runner.Options.Parse(["--record", "Section4"]).TimeoutMinutes);
+        Assert.Equal(60, Runner.Options.Parse(["--fast"]).TimeoutMinutes);
+        Assert.Equal(5, Runner.Options.Parse(["--timeout", "5"]).TimeoutMinutes);
+        Assert.Equal(5, Runner.Options.Parse(["--fast", "--timeout", "5"]).TimeoutMinutes);
+        Assert.Throws<ArgumentException>(() => Runner.Options.Parse(["--timeout", "0"]));
+    }
+
+    [Fact]
     public void A_failing_cell_fails_the_run_and_names_the_cell()
     {
         var (code, log) = Run(Fixture("failing-cell.ipynb"));
