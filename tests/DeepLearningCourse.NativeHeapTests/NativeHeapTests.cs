@@ -57,9 +57,10 @@ public class NativeHeapTests
         }
         else
         {
-            // With huge pages the 8 MB blocks never grow a heap: they are mappings of their own, in 2 MB pages. Kept in the heap with a 32 MB
-            // threshold, they took the resident memory from 235 MB after the first step to 649 MB after the 21st; with
-            // the setting it rose by up to 42 MB while the heaps settled (2 MB a step until the 20th in one run).
+            // With huge pages the 8 MB blocks never grow a heap: they are mappings of their own, in 2 MB pages. Kept in
+            // the heap with a 32 MB threshold, they took the resident memory from 235 MB after the first step to 649 MB
+            // after the 21st; with the setting it rose by up to 42 MB while the heaps settled (2 MB a step until the 20th
+            // in one run).
             var stepBytes = sizes.Sum() >> 20;
             Assert.True(resident[^1] - resident[0] < 3 * stepBytes, $"resident memory after each step, MB: {string.Join(", ", resident)}");
         }

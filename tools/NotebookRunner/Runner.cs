@@ -316,7 +316,7 @@ public static class Runner
                 throw new ArgumentException("Choose one of --results, --record, --check-outputs and --make-exercises.");
             if (seed is not null && (results || record || checkOutputs || makeExercises))
                 throw new ArgumentException("--seed only runs notebooks: a lesson is recorded, and RESULTS.md written, from its own seed.");
-            // A full run of the course's longest lesson (Section 4: 69 min on this project's 2-core machine) must not be
+            // A full run of the course's longest lesson (Section 4: 69 to 90 min on this project's 2-core machine) must not be
             // stopped as hung; in fast mode every notebook takes minutes.
             return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout ?? (fast ? 60 : 180), seed, names);
         }
