@@ -61,7 +61,7 @@ public sealed class ResNetFeatures : Module<Tensor, Tensor>, IFeatureNetwork
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Activations.ChannelsLast(input).Then(Stem).Then(maxpool.call).Then(layer1.call).Then(layer2.call).Then(layer3.call).Then(layer4.call);
+        var x = Stem(input).Then(maxpool.call).Then(layer1.call).Then(layer2.call).Then(layer3.call).Then(layer4.call);
         return x.Then(features => functional.adaptive_avg_pool2d(features, 1)).Then(pooled => pooled.flatten(1)).MoveToOuterDisposeScope();
     }
 
