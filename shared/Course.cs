@@ -90,13 +90,14 @@ public static class Course
     /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
     /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. The target is not judged in fast
     /// mode (CI trains on a fraction of the data), nor on stand-in data or weights (the course's numbers were
-    /// measured on its own): the line then says so.
+    /// measured on its own): the line then says so. A value that is no result at all (not a number, or an accuracy
+    /// below chance) is printed, then thrown as a <see cref="LessonResultException"/> in every mode, so the cell fails.
     /// </summary>
     public static LessonResult Result(string lesson, string metric, double value, TextWriter? log = null)
     {
         var (data, standIn) = Provenance.Snapshot();
         var result = new LessonResult(LessonTargets.Find(lesson, metric), value, data, Mode, standIn);
         (log ?? Console.Out).WriteLine(result);
-        return result;
+        return result.Fault is { } fault ? throw new LessonResultException(result, fault) : result;
     }
 }

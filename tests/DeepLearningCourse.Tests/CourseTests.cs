@@ -67,6 +67,48 @@ public class CourseTests
     }
 
     [Theory]
+    [InlineData(CourseMode.Full, double.NaN)]
+    [InlineData(CourseMode.Fast, double.NaN)]
+    [InlineData(CourseMode.Fast, double.PositiveInfinity)]
+    public void A_result_that_is_not_a_number_fails_in_every_mode(CourseMode mode, double loss)
+    {
+        var result = new LessonResult(LessonTargets.Find("Section 3 Lesson 8", "reported training loss"), loss, "MNIST", mode);
+        Assert.Equal("FAILED (not a number)", result.ToString().Split(" | ")[4]);
+        Assert.False(result.Met);
+        Assert.Contains("not a number", result.Fault);
+
+        var log = new StringWriter();
+        var thrown = Assert.Throws<LessonResultException>(() => Course.Result("Section 3 Lesson 8", "reported training loss", loss, log));
+        Assert.StartsWith("Result | Section 3 Lesson 8", log.ToString());
+        Assert.Equal(thrown.Message, thrown.Result.Fault);
+    }
+
+    [Theory]
+    [InlineData("Section 3 Lesson 5", 0.062, true)]   // 5 classes: guessing gets 20%
+    [InlineData("Section 3 Lesson 5", 0.21, false)]
+    [InlineData("Section 2 Part 8", 0.45, true)]      // 2 classes
+    [InlineData("Section 2 Part 5", 0.09, true)]      // 10 classes
+    [InlineData("Section 2 Part 5", 0.11, false)]
+    public void An_accuracy_below_chance_fails_in_every_mode(string lesson, double accuracy, bool fails)
+    {
+        foreach (var mode in new[] { CourseMode.Fast, CourseMode.Full })
+        {
+            var result = new LessonResult(LessonTargets.Find(lesson, "test accuracy"), accuracy, "stand-in", mode, OnStandIn: true);
+            Assert.Equal(fails, result.Fault is not null);
+            Assert.Equal(fails, result.ToString().Contains("FAILED (below chance)"));
+        }
+        if (fails) Assert.Throws<LessonResultException>(() => Course.Result(lesson, "test accuracy", accuracy, TextWriter.Null));
+        else Course.Result(lesson, "test accuracy", accuracy, TextWriter.Null);
+    }
+
+    [Fact]
+    public void Every_accuracy_target_names_its_classes()
+    {
+        Assert.All(LessonTargets.All.Where(t => t.Metric.Contains("accuracy")), t => Assert.NotNull(t.Classes));
+        Assert.All(LessonTargets.All.Where(t => !t.Metric.Contains("accuracy")), t => Assert.Null(t.Chance));
+    }
+
+    [Theory]
     [InlineData("Section 2 Part 9", "test accuracy")]
     [InlineData("Section 2 Part 5", "test acuracy")]
     public void An_unknown_lesson_or_metric_lists_the_known_ones(string lesson, string metric)
