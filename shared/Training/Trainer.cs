@@ -170,18 +170,3 @@ public sealed class Trainer
 
 /// <summary>A loss averaged over samples, and the share classified correctly where that applies.</summary>
 public readonly record struct Measured(double Loss, double? Accuracy);
-
-/// <summary>The loss stopped being a number: training cannot recover from here, so it stops and says where.</summary>
-public sealed class TrainingDivergedException(float loss, int epoch, int batch) : Exception(
-    $"The training loss became {loss} in epoch {epoch}, batch {batch}, so the weights can no longer be trusted. Usual causes: a learning rate too high for this model (try ten times smaller), "
-    + "inputs that contain NaN or infinite values, or a loss given probabilities where it expects log-probabilities.")
-{
-    /// <summary>The non-finite loss value.</summary>
-    public float Loss { get; } = loss;
-
-    /// <summary>The epoch (1-based) in which it happened.</summary>
-    public int Epoch { get; } = epoch;
-
-    /// <summary>The batch (1-based) of that epoch.</summary>
-    public int Batch { get; } = batch;
-}

@@ -247,7 +247,7 @@ public class TrainerTests
 
         Assert.Equal(2, error.Epoch);
         Assert.Equal(3, error.Batch);
-        Assert.True(float.IsNaN(error.Loss));
+        Assert.True(double.IsNaN(error.Loss));
         Assert.Contains("epoch 2, batch 3", error.Message);
         Assert.Contains("learning rate", error.Message);
         // Epoch 1 finished and was reported; epoch 2 was not.
@@ -267,7 +267,7 @@ public class TrainerTests
 
         Assert.Equal(1, error.Epoch);
         Assert.Equal(poisonedBatch, error.Batch);
-        Assert.True(float.IsNaN(error.Loss));
+        Assert.True(double.IsNaN(error.Loss));
         // The loss sums are read back every 50 batches, so training stopped well before the 160-batch epoch ended.
         Assert.InRange(replay.Served, poisonedBatch, poisonedBatch + 49);
     }
