@@ -176,6 +176,7 @@ public static class Charts
             xAxis.StringFormat = "0";
         }
         model.Axes.Add(xAxis);
+        var dropped = new List<string>();
         model.Axes.Add(logarithmicY
             ? new LogarithmicAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot }
             : new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
@@ -184,14 +185,31 @@ public static class Charts
             if (values.Count > x.Count)
                 throw new ArgumentException($"Series '{name}' has {values.Count} values but there are only {x.Count} x values.", nameof(series));
             var line = new LineSeries { Title = name, MarkerType = values.Count <= 50 ? MarkerType.Circle : MarkerType.None, MarkerSize = 3 };
-            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(x[i], values[i]));
+            var notDrawn = new List<double>();
+            for (int i = 0; i < values.Count; i++)
+            {
+                // A NaN or infinite value has no place on the axis; the line breaks there, and the chart says so below.
+                var drawable = double.IsFinite(values[i]);
+                line.Points.Add(drawable ? new DataPoint(x[i], values[i]) : DataPoint.Undefined);
+                if (!drawable) notDrawn.Add(x[i]);
+            }
+            if (notDrawn.Count > 0) dropped.Add($"'{name}' at {XList(notDrawn)}");
             model.Series.Add(line);
+        }
+        if (dropped.Count > 0)
+        {
+            model.Subtitle = $"Not drawn (not a finite number): {string.Join("; ", dropped)}";
+            model.SubtitleColor = OxyColors.DarkRed;
         }
         // Outside the plot area, a legend never covers a line.
         if (series.Length > 1)
             model.Legends.Add(new Legend { LegendPlacement = LegendPlacement.Outside, LegendPosition = LegendPosition.RightTop });
         return model;
     }
+
+    /// <summary>The x values of points left out, the first few of them when there are many.</summary>
+    static string XList(List<double> xs) =>
+        $"x = {string.Join(", ", xs.Take(5).Select(v => v.ToString("G4", Formats.Number)))}{(xs.Count > 5 ? $" and {xs.Count - 5} more" : "")}";
 
     static PlotModel NewModel(string title) => new()
     {

@@ -294,6 +294,23 @@ public class DisplayTests
     }
 
     [Fact]
+    public void Points_that_are_not_finite_are_left_out_and_the_chart_says_which()
+    {
+        var model = Charts.LineModel("Loss", "epoch", "loss", null,
+            [("training loss", [0.9, double.NaN, double.NaN]), ("validation loss", [1.0, 0.8, double.PositiveInfinity])]);
+        Charts.Render(model, Charts.LineWidth, Charts.LineHeight);
+
+        Assert.Contains("'training loss' at x = 2, 3", model.Subtitle);
+        Assert.Contains("'validation loss' at x = 3", model.Subtitle);
+        var lines = model.Series.Cast<OxyPlot.Series.LineSeries>().ToList();
+        Assert.All(lines, line => Assert.All(line.Points.Where(p => p.IsDefined()), p => Assert.True(double.IsFinite(p.Y))));
+        Assert.Equal(1, lines[0].Points.Count(p => p.IsDefined()));
+
+        var clean = Charts.LineModel("Loss", "epoch", "loss", null, [("training loss", [0.9, 0.5])]);
+        Assert.True(string.IsNullOrEmpty(clean.Subtitle));
+    }
+
+    [Fact]
     public void The_legend_lies_outside_the_lines()
     {
         var model = Charts.LineModel("Loss", "epoch", "loss", null, [("training loss", [2.0, 1.0, 0.5]), ("validation loss", [2.1, 1.2, 0.9])]);
