@@ -56,7 +56,10 @@ public static class NativeHeap
     /// <summary>Where Linux says whether it gives transparent huge pages: always, to regions that ask (madvise), or never.</summary>
     const string HugePagesSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
 
-    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3, M_PERTURB = -6;
+
+    /// <summary>glibc's perturb byte that makes every block it hands out zeros (it fills with the byte's complement).</summary>
+    const int ZeroingPerturbByte = 0xff;
 
     static readonly string[] variables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"];
 
@@ -102,6 +105,34 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return "The C library is not glibc: its allocator is left as it is.";
+        }
+    }
+
+    /// <summary>
+    /// Has glibc's malloc hand out every block filled with zeros, as fresh mappings already are; returns a sentence saying
+    /// what was done. oneDNN v3.7.1 (libtorch 2.10) reads memory it never wrote: its AVX-512 and AVX2 backward convolutions
+    /// pad a layer's channels to a block of 16 or 8, and where fewer channels are real (the autoencoders' 4) whatever bytes
+    /// a freed tensor left in the padding enter the gradient, which turned NaN within 70 steps. Zeros there are what the
+    /// kernel assumes. The cost is a memset per heap block (blocks under the mmap threshold; a user's
+    /// <c>MALLOC_PERTURB_</c> or malloc tunables are kept). See docs/NATIVE.md.
+    /// </summary>
+    public static string ZeroNewBlocks()
+    {
+        if (!OperatingSystem.IsLinux())
+            return "Not Linux: the C library's blocks are left as they come.";
+        if (Environment.GetEnvironmentVariable("MALLOC_PERTURB_") is { } value)
+            return $"MALLOC_PERTURB_={value} is set in the environment: glibc's malloc keeps it.";
+        if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.perturb") == true)
+            return "GLIBC_TUNABLES sets malloc's perturb byte: glibc's malloc keeps it.";
+        try
+        {
+            return Mallopt(M_PERTURB, ZeroingPerturbByte) == 1
+                ? "glibc's malloc hands out every block zeroed."
+                : "The C library refused to zero new blocks (mallopt returned 0).";
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return "The C library is not glibc: its blocks are left as they come.";
         }
     }
 
