@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
@@ -131,8 +132,30 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     (Tensor, Tensor) Fetch(long[] indices)
     {
         using var scope = NewDisposeScope();
-        var batch = Dataset is IBatchedDataset batched ? batched.GetBatch(indices) : Stack(indices);
+        var batch = Dataset is IBatchedDataset batched ? Batch(batched, indices) : Stack(indices);
         return (Place(batch["data"]), Place(batch["label"]));
+    }
+
+    /// <summary>A batch the dataset makes itself, with libtorch's errors (from its transform, usually) told as one sentence.</summary>
+    Dictionary<string, Tensor> Batch(IBatchedDataset dataset, long[] indices)
+    {
+        try { return dataset.GetBatch(indices); }
+        catch (ExternalException e)
+        {
+            var samples = string.Join(", ", indices.Take(3)) + (indices.Length > 3 ? ", …" : "");
+            throw new InvalidOperationException($"The {Dataset.GetType().Name} could not make the batch of samples {samples} " +
+                $"(in its transform, if it has one): {NativeErrors.Reason(e)}", e);
+        }
+    }
+
+    /// <summary>One sample, with libtorch's errors from the dataset's code or its transform told as one sentence naming it.</summary>
+    Dictionary<string, Tensor> Sample(long index)
+    {
+        try { return Dataset.GetTensor(index); }
+        catch (ExternalException e)
+        {
+            throw new InvalidOperationException($"The {Dataset.GetType().Name} could not make sample {index} (in its GetTensor or its transform): {NativeErrors.Reason(e)}", e);
+        }
     }
 
     Tensor Place(Tensor tensor) =>
@@ -174,7 +197,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
                 items[i] = OpenMpThreads.OnOneThread(() =>
                 {
                     using var scope = NewDisposeScope();
-                    var item = Dataset.GetTensor(indices[i]);
+                    var item = Sample(indices[i]);
                     foreach (var tensor in item.Values) tensor.DetachFromDisposeScope();
                     return item;
                 });

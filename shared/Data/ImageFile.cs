@@ -31,12 +31,15 @@ public static class ImageFile
         IImageInfo? info;
         IImageFormat? format;
         try { info = Image.Identify(bytes, out format); }
+        catch (NotSupportedException e) { throw Unsupported(path, "an image", e); }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException)
         {
             throw new DataFormatException(path, $"cannot be decoded: truncated or corrupt image data ({e.Message})");
         }
         if (info is null || format is null)
-            throw new DataFormatException(path, "not an image format ImageSharp recognises");
+            throw new DataFormatException(path, ImageFormatNames.Unsupported(bytes) is { } name
+                ? $"unsupported format: a {name} image, which ImageSharp 2.1 cannot decode; convert it to JPEG or PNG"
+                : "not an image format ImageSharp recognises");
         if ((long)info.Width * info.Height > maxPixels)
             throw new DataFormatException(path, $"declares {info.Width}×{info.Height} pixels, more than the {maxPixels:N0} this loader decodes");
         if (format is JpegFormat && !EndsItsLastScan(bytes))
@@ -46,11 +49,16 @@ public static class ImageFile
         {
             return grayscale ? Decode<L8>(bytes, maxSide, 1) : Decode<Rgb24>(bytes, maxSide, 3);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
+        catch (NotSupportedException e) { throw Unsupported(path, $"a {format.Name} image", e); }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException)
         {
             throw new DataFormatException(path, $"cannot be decoded: truncated or corrupt image data ({e.Message})");
         }
     }
+
+    /// <summary>A valid file of a kind the decoder lacks (a CMYK TIFF, say): ImageSharp says which in its message.</summary>
+    static DataFormatException Unsupported(string path, string what, NotSupportedException e) =>
+        new(path, $"unsupported format: {what} of a kind ImageSharp 2.1 cannot decode ({e.Message}); convert it to JPEG or PNG", e);
 
     /// <summary>
     /// True when an end-of-image marker (FF D9) follows the last start-of-scan marker (FF DA).

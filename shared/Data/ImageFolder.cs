@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,13 +20,15 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tga", ".tif", ".tiff" };
 
     readonly (string Path, long Label)[] samples;
+    readonly string root;
     readonly torchvision.ITransform? transform;
     readonly long maxPixels;
 
     /// <summary>
     /// Indexes the photos under <paramref name="root"/>. Every sub-folder is a class, except hidden and
     /// tool folders; a class folder with no image files, or an image file directly in
-    /// <paramref name="root"/> (it would have no class), is an error naming it.
+    /// <paramref name="root"/> (it would have no class), is an error naming it. Inside a class folder, files and
+    /// folders whose names start with '.' are skipped, and linked folders are followed, each folder once.
     /// </summary>
     public ImageFolder(string root, torchvision.ITransform? transform = null, long maxPixels = ImageFile.DefaultMaxPixels)
         : this(root, transform, maxPixels, source: null, train: null, fast: Course.IsFast) { }
@@ -38,9 +44,13 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
 
         var classes = new List<string>();
         var all = new List<(string, long)>();
-        foreach (var folder in ClassFolders(root))
+        var folders = ClassFolders(root).ToList();
+        RequireDistinctNames(root, folders);
+        // A link back to the dataset or into another class's folder is not followed: those photos are already counted.
+        var counted = folders.Prepend(root).Select(folder => RealPath(folder)).ToHashSet();
+        foreach (var folder in folders)
         {
-            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(IsImage).Order(StringComparer.Ordinal).ToList();
+            var files = ImageFiles(folder, counted).Order(StringComparer.Ordinal).ToList();
             // Skipping an empty class would renumber the classes after it, differently in train/ and test/.
             if (files.Count == 0)
                 throw new DataFormatException(folder, "a class folder with no image files in it; add its images or remove the folder (torchvision refuses it too)");
@@ -54,6 +64,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         var isTrain = train ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) is not ("test" or "valid" or "val");
         var keep = FastMode.SelectPhotos(all.Count, fast);
         samples = keep.Select(i => all[(int)i]).ToArray();
+        this.root = root;
         Classes = classes;
         this.transform = transform;
         this.maxPixels = maxPixels;
@@ -82,10 +93,10 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
     public override Dictionary<string, Tensor> GetTensor(long index)
     {
         var (path, label) = samples[index];
-        var image = ImageFile.Load(path, maxPixels: maxPixels);
+        var image = Decode(path);
         return new()
         {
-            ["data"] = transform is null ? image : transform.call(image),
+            ["data"] = Transform(image, path),
             ["label"] = torch.tensor(label),
         };
     }
@@ -100,8 +111,8 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         var decoded = new Tensor[indices.Length];
         try
         {
-            Parallel.For(0, indices.Length, i => decoded[i] = OpenMpThreads.OnOneThread(() => ImageFile.Load(samples[indices[i]].Path, maxPixels: maxPixels)));
-            var images = transform is null ? decoded : decoded.Select(image => transform.call(image)).ToArray();
+            Parallel.For(0, indices.Length, i => decoded[i] = OpenMpThreads.OnOneThread(() => Decode(samples[indices[i]].Path)));
+            var images = decoded.Select((image, i) => Transform(image, samples[indices[i]].Path)).ToArray();
             return new()
             {
                 ["data"] = Batching.Stack(images, i => samples[indices[i]].Path),
@@ -112,6 +123,31 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
         {
             // Decoded on worker threads, outside the caller's dispose scope.
             foreach (var image in decoded) image?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The photo at <paramref name="path"/> as a tensor. A file that cannot be read stops the epoch (a model trained
+    /// without some of its photos, unannounced, is worse), with an error that names it and says how to leave it out.
+    /// </summary>
+    Tensor Decode(string path)
+    {
+        try { return ImageFile.Load(path, maxPixels: maxPixels); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var problem = e is DataFormatException format ? format.Problem : e.Message;
+            throw new DataFormatException(path, $"{problem}. To train without it, delete it, move it out of {root}, or rename it to start with '.'", e);
+        }
+    }
+
+    /// <summary>The transform applied to <paramref name="image"/>, with libtorch's errors told as one sentence naming the photo.</summary>
+    Tensor Transform(Tensor image, string path)
+    {
+        if (transform is null) return image;
+        try { return transform.call(image); }
+        catch (ExternalException e)
+        {
+            throw new InvalidOperationException($"The transform failed on {path}, decoded as {image.Shape()}: {NativeErrors.Reason(e)}", e);
         }
     }
 
@@ -131,4 +167,79 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
             .Order(StringComparer.Ordinal);
 
     static bool IsImage(string path) => Extensions.Contains(Path.GetExtension(path));
+
+    /// <summary>
+    /// The image files under <paramref name="classFolder"/>, skipping names that start with '.'. A linked folder is
+    /// followed unless its target is already in <paramref name="counted"/> (the dataset, the class folders), or was
+    /// met before in this walk: a link loop ends there instead of repeating the same photos without end.
+    /// </summary>
+    static IEnumerable<string> ImageFiles(string classFolder, IReadOnlySet<string> counted)
+    {
+        var seen = new HashSet<string>();
+        var pending = new Stack<(DirectoryInfo Folder, string Identity)>();
+        pending.Push((new DirectoryInfo(classFolder), RealPath(classFolder)));
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in current.Folder.EnumerateFileSystemInfos())
+            {
+                if (entry.Name.StartsWith('.')) continue;
+                if (entry is DirectoryInfo folder)
+                {
+                    var identity = folder.LinkTarget is null ? Path.Combine(current.Identity, folder.Name) : LinkedFolder(folder);
+                    if (identity is not null && !counted.Contains(identity) && seen.Add(identity)) pending.Push((folder, identity));
+                }
+                else if (IsImage(entry.Name)) yield return entry.FullName;
+            }
+        }
+    }
+
+    /// <summary>Where a linked folder leads, or null for a chain of links that never reaches a folder (it holds no photos).</summary>
+    static string? LinkedFolder(DirectoryInfo link)
+    {
+        try { return RealPath(link.FullName); }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>
+    /// The folder's path with every link in it resolved, so that one folder has one name however it was reached.
+    /// A chain of links that never ends (a link to itself) is the same error the system gives when opening it.
+    /// </summary>
+    static string RealPath(string path, int links = 0)
+    {
+        var full = Path.GetFullPath(path);
+        var resolved = Path.GetPathRoot(full)!;
+        foreach (var part in full[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(resolved, part);
+            if (new DirectoryInfo(next).LinkTarget is null) { resolved = next; continue; }
+            // The same limit as the system's for links met while opening one path (Linux's MAXSYMLINKS).
+            if (++links > 40) throw new IOException($"{path}: too many levels of symbolic links");
+            var target = new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: false)!;
+            resolved = RealPath(target.FullName, links);
+        }
+        return resolved;
+    }
+
+    /// <summary>
+    /// Refuses class folders whose names print the same but are different characters: the same accented letter
+    /// composed or decomposed (what macOS and Linux tools may each write), or a name with an invisible character in it.
+    /// They would silently become two classes.
+    /// </summary>
+    static void RequireDistinctNames(string root, IReadOnlyList<string> folders)
+    {
+        var byLook = new Dictionary<string, string>();
+        foreach (var name in folders.Select(folder => Path.GetFileName(folder)!))
+        {
+            var look = string.Concat(name.Normalize(NormalizationForm.FormC).Where(c => char.GetUnicodeCategory(c) != UnicodeCategory.Format));
+            if (byLook.TryGetValue(look, out var other))
+                throw new DataFormatException(root,
+                    $"the class folders '{other}' and '{name}' print the same but are spelled with different characters ({Escaped(other)} and {Escaped(name)}), " +
+                    "so they would be two classes; merge them into one folder, or rename one");
+            byLook[look] = name;
+        }
+    }
+
+    /// <summary>The name with every character outside printable ASCII written as its code, e.g. cafe\u0301.</summary>
+    static string Escaped(string name) =>
+        string.Concat(name.Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}"));
 }

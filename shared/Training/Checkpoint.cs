@@ -3,6 +3,7 @@ using DeepLearningCourse.Models;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using static TorchSharp.torch;
 
 namespace DeepLearningCourse.Training;
@@ -83,6 +84,13 @@ public sealed class Checkpoint<TConfig> : IDisposable
         var (header, data) = CheckpointFile.Read(path);
         if (header.ConfigType != typeof(TConfig).Name)
             throw new InvalidDataException($"{path}: the checkpoint's config is a {header.ConfigType}, not a {typeof(TConfig).Name}.");
+        // Reading JSON fills a field it does not find with zero (or null) and skips one it does not know, so a
+        // config class whose fields were renamed since the save would read as a config of zeros.
+        var mismatch = new List<string>();
+        CompareFields(header.Config, typeof(TConfig), "", mismatch);
+        if (mismatch.Count > 0)
+            throw new InvalidDataException($"{path}: the checkpoint's config does not have the fields of {typeof(TConfig).Name}: {string.Join("; ", mismatch)}. " +
+                $"The class was changed since the checkpoint was saved: load it with the {typeof(TConfig).Name} it was saved with, or save the checkpoint again.");
         TConfig? config;
         try { config = header.Config.Deserialize<TConfig>(); }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
@@ -104,6 +112,27 @@ public sealed class Checkpoint<TConfig> : IDisposable
         }
         return new Checkpoint<TConfig>(config, stateDict, ownsTensors: true, file: path);
     }
+
+    /// <summary>
+    /// Adds to <paramref name="mismatch"/> the fields that <paramref name="stored"/> has and <paramref name="type"/> lacks, and
+    /// those it lacks, for the config and every object inside it (<paramref name="prefix"/> names where in the config).
+    /// </summary>
+    static void CompareFields(JsonElement stored, Type type, string prefix, List<string> mismatch)
+    {
+        var info = JsonSerializerOptions.Default.GetTypeInfo(type);
+        if (info.Kind != JsonTypeInfoKind.Object || stored.ValueKind != JsonValueKind.Object) return;
+        var expected = info.Properties.ToDictionary(p => p.Name, p => p.PropertyType);
+        var found = stored.EnumerateObject().ToList();
+        var unknown = found.Select(p => p.Name).Where(name => !expected.ContainsKey(name)).ToList();
+        var missing = expected.Keys.Where(name => found.All(p => p.Name != name)).ToList();
+        var where = prefix.Length == 0 ? "" : $" in {prefix.TrimEnd('.')}";
+        if (unknown.Count > 0) mismatch.Add($"it has {Names(unknown)}{where}, which {type.Name} lacks");
+        if (missing.Count > 0) mismatch.Add($"it lacks {Names(missing)}{where}, which {type.Name} needs");
+        foreach (var property in found.Where(p => expected.ContainsKey(p.Name)))
+            CompareFields(property.Value, expected[property.Name], prefix + property.Name + ".", mismatch);
+    }
+
+    static string Names(IEnumerable<string> names) => string.Join(", ", names.Select(name => $"'{name}'"));
 
     /// <summary>
     /// Copies the state dict into <paramref name="model"/> after checking every name, shape and dtype

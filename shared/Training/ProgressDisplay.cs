@@ -52,7 +52,7 @@ sealed class ProgressDisplay
         writer.WriteLine(rows[history.Epochs.Count]);
     }
 
-    /// <summary>After training: the whole table, with which weights were kept.</summary>
+    /// <summary>After training, however it ended: the whole table, with which weights the model holds now.</summary>
     public void Finish()
     {
         if (style != Style.Lines)
@@ -61,7 +61,7 @@ sealed class ProgressDisplay
             // The cell may end with the history itself: its formatter then shows nothing a second time.
             history.ShownBy = KernelInvocationContext.Current?.Command;
         }
-        else if (history.RestoredEpoch is not null) writer.WriteLine(history.Describe(null).Split('\n')[^1]);
+        else if (history.Outcome is { } outcome) writer.WriteLine(outcome);
     }
 
     void Update(string text)

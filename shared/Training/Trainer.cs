@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using DeepLearningCourse.Infrastructure;
+using Microsoft.DotNet.Interactive;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,6 +31,8 @@ public sealed class Trainer
     /// </summary>
     public Trainer(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> criterion, optim.Optimizer optimizer, Device device)
     {
+        if (ModuleRegistration.DescribeUnregistered(model) is { } unregistered)
+            throw new ArgumentException(unregistered, nameof(model));
         var trainable = model.parameters().Where(p => p.requires_grad).ToList();
         if (trainable.Count == 0)
             throw new ArgumentException(
@@ -36,7 +40,9 @@ public sealed class Trainer
                 "registered (a Module class must call RegisterComponents() at the end of its constructor) or every parameter is frozen.", nameof(model));
         var optimized = optimizer.parameters().Select(p => p.Handle).ToHashSet();
         if (optimized.Count == 0)
-            throw new ArgumentException("The optimizer was given no parameters to update: create it with model.parameters().", nameof(optimizer));
+            throw new ArgumentException(
+                "The optimizer was given no parameters to update: create it with model.parameters() (the parameters() of a module whose class " +
+                "never calls RegisterComponents() are an empty list).", nameof(optimizer));
         if (!trainable.Any(p => optimized.Contains(p.Handle)))
             throw new ArgumentException(
                 "The optimizer updates none of the model's trainable parameters: create it from this model's parameters(), " +
@@ -54,25 +60,34 @@ public sealed class Trainer
     /// <see cref="TrainingDivergedException"/>, naming the batch, when the training loss stops being a finite
     /// number (checked every 50 batches and at the end of each epoch).
     /// </summary>
+    /// <remarks>
+    /// However the training ends (the last epoch, an error, or an interrupt: <paramref name="cancellationToken"/>
+    /// or the notebook's stop button, checked before every batch), the best weights kept so far are restored, one line
+    /// says which weights the model holds, and the epochs so far stay in <see cref="History"/>. An exception leaves
+    /// unchanged, with that history in its <c>Data["TrainingHistory"]</c>.
+    /// </remarks>
     public TrainingHistory Fit(IEnumerable<(Tensor Data, Tensor Labels)> trainloader, int epochs,
-        IEnumerable<(Tensor Data, Tensor Labels)>? validloader = null, bool keepBest = false, TextWriter? log = null)
+        IEnumerable<(Tensor Data, Tensor Labels)>? validloader = null, bool keepBest = false, TextWriter? log = null,
+        CancellationToken cancellationToken = default)
     {
         if (epochs < 1)
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"Training needs at least one epoch; got {epochs}.");
         if (keepBest && validloader is null)
             throw new ArgumentException("Keeping the best weights needs a validation loader: pass validloader too.", nameof(keepBest));
 
-        var history = new TrainingHistory(epochs);
+        var history = History = new TrainingHistory(epochs, keepBest);
         var progress = new ProgressDisplay(log, history);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, NotebookCancellation());
         Dictionary<string, Tensor>? best = null;
+        int epoch = 1;
         try
         {
-            for (int epoch = 1; epoch <= epochs; epoch++)
+            for (; epoch <= epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
-                var train = RunEpoch(trainloader, epoch, (batch, of, loss) =>
+                var train = RunEpoch(trainloader, epoch, stop.Token, (batch, of, loss) =>
                     progress.Show(() => $"epoch {epoch}/{epochs}  batch {batch}{(of is null ? "" : $"/{of}")}  loss {loss():F4}"));
-                var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, epoch: null, (_, _, _) => { });
+                var valid = validloader is null ? default(Measured?) : RunEpoch(validloader, epoch: null, stop.Token, (_, _, _) => { });
                 history.Add(new EpochResult(epoch, train.Loss, train.Accuracy, valid?.Loss, valid?.Accuracy, clock.Elapsed));
 
                 if (keepBest && history.BestEpoch == epoch)
@@ -82,24 +97,46 @@ public sealed class Trainer
                 }
                 progress.EndEpoch();
             }
-
-            if (best is not null)
-            {
-                using (no_grad())
-                    model.load_state_dict(best);
-                history.RestoredEpoch = history.BestEpoch;
-            }
-            progress.Finish();
             return history;
+        }
+        catch (Exception error)
+        {
+            history.Stop(error, epoch);
+            error.Data[nameof(TrainingHistory)] = history;
+            throw;
         }
         finally
         {
-            DisposeAll(best);
+            try
+            {
+                if (best is not null)
+                {
+                    using (no_grad())
+                        model.load_state_dict(best);
+                    history.RestoredEpoch = history.BestEpoch;
+                }
+                progress.Finish();
+            }
+            // Reporting must never replace the error that stopped the training.
+            catch (Exception) when (history.StoppedBy is not null) { }
+            finally
+            {
+                DisposeAll(best);
+            }
         }
     }
 
+    /// <summary>
+    /// The epochs of the latest <see cref="Fit"/>, also when an error or an interrupt ended it early (then
+    /// <see cref="TrainingHistory.StoppedBy"/> says why); null before the first.
+    /// </summary>
+    public TrainingHistory? History { get; private set; }
+
     /// <summary>Average loss (and accuracy, where it applies) of the model over a loader, in evaluation mode and without gradients.</summary>
-    public Measured Evaluate(IEnumerable<(Tensor Data, Tensor Labels)> loader) => RunEpoch(loader, epoch: null, (_, _, _) => { });
+    public Measured Evaluate(IEnumerable<(Tensor Data, Tensor Labels)> loader) => RunEpoch(loader, epoch: null, NotebookCancellation(), (_, _, _) => { });
+
+    /// <summary>Cancelled when the notebook's stop button interrupts the running cell (.NET Interactive cancels the cell's command).</summary>
+    static CancellationToken NotebookCancellation() => KernelInvocationContext.Current?.CancellationToken ?? CancellationToken.None;
 
     /// <summary>
     /// Batches between two checks that the training loss is still a number. The loop never waits for a batch's
@@ -109,7 +146,7 @@ public sealed class Trainer
     const int DivergenceCheckInterval = 50;
 
     /// <summary>One pass over <paramref name="loader"/>: training when <paramref name="epoch"/> is given, evaluation otherwise.</summary>
-    Measured RunEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader, int? epoch, Action<int, long?, Func<double>> onBatch)
+    Measured RunEpoch(IEnumerable<(Tensor Data, Tensor Labels)> loader, int? epoch, CancellationToken stop, Action<int, long?, Func<double>> onBatch)
     {
         var training = epoch is not null;
         model.train(training);
@@ -127,14 +164,19 @@ public sealed class Trainer
 
         foreach (var (data, labels) in loader)
         {
+            stop.ThrowIfCancellationRequested();
             // Everything the step creates is freed at the end of the step, so memory stays flat.
             using (NewDisposeScope())
             {
                 var input = data.On(device);
                 var target = labels.On(device);
+                string Where() => training ? $"in epoch {epoch}, batch {totals.Batches + 1}" : $"in batch {totals.Batches + 1} of the evaluation";
 
-                var output = model.call(input);
-                var loss = criterion.call(output, target);
+                Tensor output, loss;
+                try { output = model.call(input); }
+                catch (ExternalException error) { throw StepErrors.Forward(error, model, input, Where()); }
+                try { loss = criterion.call(output, target); }
+                catch (ExternalException error) { throw StepErrors.Loss(error, criterion, output, target, Where()); }
                 if (training)
                 {
                     optimizer.zero_grad();

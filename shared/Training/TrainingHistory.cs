@@ -14,7 +14,11 @@ public sealed class TrainingHistory
 {
     readonly List<EpochResult> epochs = [];
 
-    internal TrainingHistory(int plannedEpochs) => PlannedEpochs = plannedEpochs;
+    internal TrainingHistory(int plannedEpochs, bool keepingBest = false)
+    {
+        PlannedEpochs = plannedEpochs;
+        KeepingBest = keepingBest;
+    }
 
     /// <summary>The epochs finished so far, in order.</summary>
     public IReadOnlyList<EpochResult> Epochs => epochs;
@@ -31,6 +35,18 @@ public sealed class TrainingHistory
     /// <summary>The epoch whose weights the model holds after training, when the best ones were kept.</summary>
     public int? RestoredEpoch { get; internal set; }
 
+    /// <summary>
+    /// What ended the training before its last epoch: the error, or an <see cref="OperationCanceledException"/> for
+    /// an interrupt. Null when every planned epoch ran.
+    /// </summary>
+    public Exception? StoppedBy { get; private set; }
+
+    /// <summary>The epoch that was running when <see cref="StoppedBy"/> ended the training.</summary>
+    public int? StoppedInEpoch { get; private set; }
+
+    /// <summary>Whether the training was asked to keep the weights of the best epoch.</summary>
+    internal bool KeepingBest { get; }
+
     /// <summary>The last epoch.</summary>
     public EpochResult Last => epochs[^1];
 
@@ -42,6 +58,42 @@ public sealed class TrainingHistory
 
     /// <summary>The notebook command whose output already shows this history's table (so returning it adds nothing).</summary>
     internal object? ShownBy { get; set; }
+
+    internal void Stop(Exception reason, int epoch)
+    {
+        StoppedBy = reason;
+        StoppedInEpoch = epoch;
+    }
+
+    /// <summary>
+    /// One line saying which weights the model ended with and, after an error or an interrupt, where the epochs so far
+    /// are; null when the training ran to the end without keeping the best weights, which leaves nothing to say.
+    /// </summary>
+    internal string? Outcome
+    {
+        get
+        {
+            var finished = $"the {epochs.Count} finished epoch{(epochs.Count == 1 ? " is" : "s are")} in trainer.History";
+            if (StoppedBy is { } reason)
+            {
+                var stopped = reason is OperationCanceledException
+                    ? $"Interrupted in epoch {StoppedInEpoch}"
+                    : $"Stopped in epoch {StoppedInEpoch} by {reason.GetType().Name}";
+                if (RestoredEpoch is { } kept)
+                    return string.Create(Formats.Number, $"{stopped}: restored the weights of epoch {kept} (lowest validation loss so far, {Best!.ValidLoss:F4}); {finished}.");
+                if (KeepingBest)
+                    return epochs.Count == 0
+                        ? $"{stopped}, before any epoch finished: there were no best weights to restore, so the model holds the weights it had when it stopped."
+                        : $"{stopped}: no finished epoch had a finite validation loss, so no weights were restored and the model holds those it had when it stopped; {finished}.";
+                return $"{stopped}: the model holds the weights it had when it stopped; {finished}.";
+            }
+            if (RestoredEpoch is { } restored)
+                return $"Kept the weights of epoch {restored} (lowest validation loss).";
+            if (KeepingBest && epochs.Count > 0)
+                return $"Kept no weights: no epoch had a finite validation loss, so the model holds those of the last epoch, {epochs.Count}.";
+            return null;
+        }
+    }
 
     internal void Add(EpochResult result)
     {
@@ -94,8 +146,7 @@ public sealed class TrainingHistory
             text.AppendLine();
         }
         if (current is not null) text.AppendLine(current);
-        else if (RestoredEpoch is { } restored)
-            text.AppendLine(Formats.Number, $"Kept the weights of epoch {restored} (lowest validation loss).");
+        else if (Outcome is { } outcome) text.AppendLine(outcome);
         return text.ToString().TrimEnd();
     }
 

@@ -138,7 +138,10 @@ public static class TorchNative
             .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("libtorch") || name.StartsWith("libc10")))
             .FirstOrDefault(path => !folders.Any(folder => path.StartsWith(folder.TrimEnd('/') + "/")));
 
-    static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions) => RelaxedCopy(original, versions, CacheRoot());
+    static readonly CacheFolder nativeCache = new(CacheRoot, Console.Error);
+
+    static string WriteRelaxedCopy(string original, IReadOnlyList<string> versions) =>
+        nativeCache.Write(root => RelaxedCopy(original, versions, root));
 
     /// <summary>
     /// The path of a copy of <paramref name="original"/> with <paramref name="versions"/> made weak, under
@@ -167,9 +170,48 @@ public static class TorchNative
 
     static string CacheRoot()
     {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var xdg = Environment.GetEnvironmentVariable(CacheVariable);
         var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
         return Path.Combine(root, "deep-learning-course");
+    }
+
+    /// <summary>The environment variable that moves the cache folder (the XDG convention; <c>~/.cache</c> when unset).</summary>
+    const string CacheVariable = "XDG_CACHE_HOME";
+
+    /// <summary>
+    /// Where the relaxed copy is written: the cache root, or, once that proves unwritable (read-only, full, a file
+    /// where the folder should be), a private temporary folder for the rest of the process, said once on
+    /// <paramref name="notice"/>. Without it TorchSharp could not start at all.
+    /// </summary>
+    internal sealed class CacheFolder(Func<string> preferredRoot, TextWriter notice)
+    {
+        string? temporary;
+
+        /// <summary>Runs <paramref name="write"/> with the cache root, moving to the temporary folder if it cannot be written.</summary>
+        public string Write(Func<string, string> write)
+        {
+            if (temporary is null)
+            {
+                var root = preferredRoot();
+                try { return write(root); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    var folder = temporary = Directory.CreateTempSubdirectory("deep-learning-course-").FullName;
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                    {
+                        try { Directory.Delete(folder, recursive: true); }
+                        catch (Exception left) when (left is IOException or UnauthorizedAccessException) { }
+                    };
+                    notice.WriteLine($"The native cache folder {root} cannot be written ({e.Message}), so this run keeps its copy of libLibTorchSharp.so in {temporary}; " +
+                        $"set {CacheVariable} to a writable folder to keep it between runs.");
+                }
+            }
+            try { return write(temporary); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Neither the native cache folder nor the temporary folder {temporary} can be written ({e.Message}); set {CacheVariable} to a writable folder.", e);
+            }
+        }
     }
 
     /// <summary>Where the libtorch and TorchSharp native libraries of this process's packages are.</summary>

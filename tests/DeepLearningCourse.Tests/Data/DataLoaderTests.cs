@@ -320,4 +320,45 @@ public class DataLoaderTests
         Assert.Contains("Resize", error.Message);
         Assert.Contains("CenterCrop", error.Message);
     }
+
+    /// <summary>A dataset whose own code fails in libtorch for sample 4: its tensor cannot be reshaped as asked.</summary>
+    sealed class BadReshape : torch.utils.data.Dataset
+    {
+        public override long Count => 6;
+
+        public override Dictionary<string, Tensor> GetTensor(long index) =>
+            new() { ["data"] = zeros(index == 4 ? 5 : 6).view(3, 2), ["label"] = tensor(index) };
+    }
+
+    /// <summary>A transform that fails in libtorch on any batch of 28×28 images: the reshape does not fit.</summary>
+    sealed class ReshapeToFive : torchvision.ITransform
+    {
+        public Tensor call(Tensor input) => input.view(5, -1);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_libtorch_error_in_a_datasets_own_code_names_the_sample(bool prefetch)
+    {
+        // Before, libtorch's message came out with its C++ stack trace.
+        var loader = new DataLoader(new BadReshape(), 3, prefetch: prefetch);
+
+        var e = Assert.Throws<InvalidOperationException>(() => { foreach (var _ in loader) { } });
+
+        Assert.Equal("The BadReshape could not make sample 4 (in its GetTensor or its transform): shape '[3, 2]' is invalid for input of size 5", e.Message);
+        Assert.IsType<System.Runtime.InteropServices.ExternalException>(e.InnerException);
+    }
+
+    [Fact]
+    public void A_libtorch_error_in_a_batched_datasets_transform_names_the_samples()
+    {
+        using var root = new TemporaryFolder();
+        var loader = new DataLoader(Digits(root, 10, new ReshapeToFive()), 4);
+
+        var e = Assert.Throws<InvalidOperationException>(() => loader.First());
+
+        Assert.Equal("The InMemoryImageDataset could not make the batch of samples 0, 1, 2, … (in its transform, if it has one): shape '[5, -1]' is invalid for input of size 3136", e.Message);
+        Assert.IsType<System.Runtime.InteropServices.ExternalException>(e.InnerException);
+    }
 }

@@ -100,6 +100,37 @@ public class TorchNativeTests
     }
 
     [Fact]
+    public void A_cache_folder_that_cannot_be_written_falls_back_to_a_temporary_folder_and_says_so_once()
+    {
+        // Before, RelaxedCopy's IOException ("a file with the same name already exists") stopped TorchSharp from starting.
+        var blocked = Path.GetTempFileName(); // a plain file where the cache folder should be
+        var notice = new StringWriter();
+        var cache = new TorchNative.CacheFolder(() => blocked, notice);
+        var original = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string[] versions = ["GLIBCXX_3.4.32"];
+        string? copy = null;
+        try
+        {
+            copy = cache.Write(root => TorchNative.RelaxedCopy(original, versions, root));
+            Assert.Equal(copy, cache.Write(root => TorchNative.RelaxedCopy(original, versions, root)));
+
+            Assert.StartsWith(Path.GetTempPath(), copy);
+            Assert.DoesNotContain(blocked, copy);
+            Assert.Equal(ElfVersionRequirements.MarkWeak(File.ReadAllBytes(original), versions), File.ReadAllBytes(copy));
+            var lines = notice.ToString().TrimEnd().Split('\n');
+            var line = Assert.Single(lines);
+            Assert.StartsWith($"The native cache folder {blocked} cannot be written", line);
+            Assert.Contains(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(copy)))!, line);
+            Assert.Contains("set XDG_CACHE_HOME to a writable folder", line);
+        }
+        finally
+        {
+            File.Delete(blocked);
+            if (copy is not null) Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(copy)))!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Loading_twice_returns_the_same_report()
     {
         Assert.Same(TorchNative.Load(), TorchNative.Load());

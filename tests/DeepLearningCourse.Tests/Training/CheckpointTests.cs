@@ -170,6 +170,38 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("config is a Mlp, not a String", error.Message);
     }
 
+    /// <summary>The config class as it was when a checkpoint was saved, and as it is after a rename of two fields.</summary>
+    public static class Before
+    {
+        public sealed record NetworkConfig(int InputSize, int Hidden, int OutputSize, Dropout Dropout);
+
+        public sealed record Dropout(double P);
+    }
+
+    public static class After
+    {
+        public sealed record NetworkConfig(int InputSize, int HiddenWidth, int OutputSize, Dropout Dropout);
+
+        public sealed record Dropout(double Probability);
+    }
+
+    [Fact]
+    public void A_config_class_whose_fields_were_renamed_is_refused_naming_the_fields()
+    {
+        // Before, the checkpoint loaded as a config with HiddenWidth 0 and Probability 0.
+        var model = Build(new Mlp(6, [8], 3));
+        using (var checkpoint = new Checkpoint<Before.NetworkConfig>(new Before.NetworkConfig(6, 8, 3, new Before.Dropout(0.2)), model.state_dict()))
+            checkpoint.Save(PathOf("m.ckpt"));
+
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint<After.NetworkConfig>.Load(PathOf("m.ckpt")));
+
+        Assert.Equal($"{PathOf("m.ckpt")}: the checkpoint's config does not have the fields of NetworkConfig: it has 'Hidden', which NetworkConfig lacks; " +
+            "it lacks 'HiddenWidth', which NetworkConfig needs; it has 'P' in Dropout, which Dropout lacks; it lacks 'Probability' in Dropout, which Dropout needs. " +
+            "The class was changed since the checkpoint was saved: load it with the NetworkConfig it was saved with, or save the checkpoint again.", error.Message);
+        using var loaded = Checkpoint<Before.NetworkConfig>.Load(PathOf("m.ckpt"));
+        Assert.Equal(new Before.NetworkConfig(6, 8, 3, new Before.Dropout(0.2)), loaded.Config);
+    }
+
     [Fact]
     public void Saving_replaces_the_file_whole_and_leaves_no_temporary_file()
     {

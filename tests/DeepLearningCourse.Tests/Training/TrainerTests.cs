@@ -165,10 +165,10 @@ public class TrainerTests
     }
 
     /// <summary>
-    /// Replays fixed batches once per pass; in pass <paramref name="poisonedPass"/> the inputs of batch
+    /// Replays fixed batches once per pass; in pass <paramref name="poisonedPass"/> (every pass when null) the inputs of batch
     /// <paramref name="poisonedBatch"/> (1-based) are NaN. Batches are the caller's to free, as with a List.
     /// </summary>
-    sealed class Replay(IReadOnlyList<(Tensor Data, Tensor Labels)> batches, int poisonedPass, int poisonedBatch) : IEnumerable<(Tensor Data, Tensor Labels)>
+    sealed class Replay(IReadOnlyList<(Tensor Data, Tensor Labels)> batches, int? poisonedPass, int poisonedBatch) : IEnumerable<(Tensor Data, Tensor Labels)>
     {
         int passes;
 
@@ -181,7 +181,7 @@ public class TrainerTests
             for (int i = 0; i < batches.Count; i++)
             {
                 Served++;
-                yield return passes == poisonedPass && i + 1 == poisonedBatch
+                yield return (poisonedPass ?? passes) == passes && i + 1 == poisonedBatch
                     ? (full_like(batches[i].Data, double.NaN), batches[i].Labels)
                     : batches[i];
             }
@@ -250,8 +250,10 @@ public class TrainerTests
         Assert.True(double.IsNaN(error.Loss));
         Assert.Contains("epoch 2, batch 3", error.Message);
         Assert.Contains("learning rate", error.Message);
-        // Epoch 1 finished and was reported; epoch 2 was not.
-        Assert.Equal(2, log.ToString().TrimEnd().Split('\n').Length);
+        // Epoch 1 finished and was reported; epoch 2 was not, and a last line says how training ended.
+        var lines = log.ToString().TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("Stopped in epoch 2 by TrainingDivergedException: the model holds the weights it had when it stopped", lines[2]);
     }
 
     [Theory]
@@ -304,6 +306,211 @@ public class TrainerTests
         Assert.Equal(history.BestEpoch, history.RestoredEpoch);
         Assert.Equal(history.Epochs.Skip(1).Min(e => e.ValidLoss), history.Best!.ValidLoss);
         Assert.Equal(history.Best.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
+    }
+
+    /// <summary>Replays fixed batches once per pass and, on reaching batch <paramref name="atBatch"/> of pass <paramref name="atPass"/>, runs <paramref name="act"/> (which throws, or cancels).</summary>
+    sealed class Interrupting(IReadOnlyList<(Tensor Data, Tensor Labels)> batches, int atPass, int atBatch, Action act) : IEnumerable<(Tensor Data, Tensor Labels)>
+    {
+        int passes;
+
+        public IEnumerator<(Tensor Data, Tensor Labels)> GetEnumerator()
+        {
+            passes++;
+            for (int i = 0; i < batches.Count; i++)
+            {
+                if (passes == atPass && i + 1 == atBatch) act();
+                yield return batches[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    static bool AllFinite(nn.Module model) => model.parameters().All(p => p.isfinite().all().item<bool>());
+
+    [Fact]
+    public void An_error_in_an_epoch_leaves_the_best_weights_so_far_and_the_history_with_the_error()
+    {
+        // Before, the model kept the weights of the steps taken in epoch 3 before the error, and the history was lost.
+        var (model, trainer) = NewRun(4);
+        var validloader = Loader(96, 5, shuffle: false);
+        var trainloader = new Interrupting(Batches(320, 4), atPass: 3, atBatch: 4, () => throw new IOException("the disk went away"));
+        var log = new StringWriter();
+
+        var error = Assert.Throws<IOException>(() => trainer.Fit(trainloader, 5, validloader, keepBest: true, log: log));
+
+        var history = Assert.IsType<TrainingHistory>(error.Data[nameof(TrainingHistory)]);
+        Assert.Same(history, trainer.History);
+        Assert.Equal(2, history.Epochs.Count);
+        Assert.Same(error, history.StoppedBy);
+        Assert.Equal(3, history.StoppedInEpoch);
+        Assert.Equal(history.BestEpoch, history.RestoredEpoch);
+        Assert.Equal(history.Best!.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
+        Assert.StartsWith($"Stopped in epoch 3 by IOException: restored the weights of epoch {history.BestEpoch} (lowest validation loss so far", log.ToString().TrimEnd().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public void A_divergence_restores_the_best_finite_weights_kept_so_far()
+    {
+        // Before, the model was left with the NaN weights of the diverged steps.
+        var (model, trainer) = NewRun(6);
+        var validloader = Loader(96, 7, shuffle: false);
+        var log = new StringWriter();
+
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            trainer.Fit(new Replay(Batches(320, 6), poisonedPass: 3, poisonedBatch: 2), 5, validloader, keepBest: true, log: log));
+
+        Assert.Equal(3, error.Epoch);
+        Assert.True(AllFinite(model));
+        var history = trainer.History!;
+        Assert.Equal(history.BestEpoch, history.RestoredEpoch);
+        Assert.Equal(history.Best!.ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
+        Assert.Contains("restored the weights of epoch", log.ToString().TrimEnd().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public void An_interrupt_restores_the_best_weights_and_says_so_in_one_line()
+    {
+        // The notebook's stop button cancels the cell's token; a token given to Fit stands in for it here.
+        var (_, trainer) = NewRun(8);
+        var validloader = Loader(96, 9, shuffle: false);
+        using var interrupt = new CancellationTokenSource();
+        var trainloader = new Interrupting(Batches(320, 8), atPass: 2, atBatch: 5, interrupt.Cancel);
+        var log = new StringWriter();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(trainloader, 4, validloader, keepBest: true, log: log, cancellationToken: interrupt.Token));
+
+        var history = trainer.History!;
+        Assert.Single(history.Epochs);
+        Assert.Equal(1, history.RestoredEpoch);
+        Assert.Equal(history.Epochs[0].ValidLoss!.Value, trainer.Evaluate(validloader).Loss, 5);
+        var last = log.ToString().TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("Interrupted in epoch 2: restored the weights of epoch 1", last);
+        Assert.Contains("the 1 finished epoch is in trainer.History", last);
+    }
+
+    [Fact]
+    public void Keeping_the_best_weights_when_no_validation_loss_is_a_number_says_that_none_were_kept()
+    {
+        // Before, nothing was restored and nothing was said.
+        var (_, trainer) = NewRun(3);
+        var validloader = new Replay(Batches(96, 4), poisonedPass: null, poisonedBatch: 1);
+        var log = new StringWriter();
+
+        var history = trainer.Fit(Loader(320, 3, shuffle: true), 3, validloader, keepBest: true, log: log);
+
+        Assert.All(history.Epochs, e => Assert.True(double.IsNaN(e.ValidLoss!.Value)));
+        Assert.Equal(0, history.BestEpoch);
+        Assert.Null(history.RestoredEpoch);
+        Assert.Equal("Kept no weights: no epoch had a finite validation loss, so the model holds those of the last epoch, 3.", log.ToString().TrimEnd().Split('\n')[^1].TrimEnd());
+    }
+
+    [Fact]
+    public void A_label_outside_the_models_classes_is_named_instead_of_a_libtorch_trace()
+    {
+        var (_, trainer) = NewRun(1);
+        var batches = Batches(64, 1);
+        var labels = batches[1].Labels.clone();
+        labels[4] = tensor(3L);
+        batches[1] = (batches[1].Data, labels);
+
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.Fit(batches, 1, log: TextWriter.Null));
+
+        Assert.StartsWith("Label 3 (sample 5 of the batch in epoch 1, batch 2) is not a class index NLLLoss can take: the model gives 3 scores per sample, so labels must lie between 0 and 2", error.Message);
+        Assert.IsType<System.Runtime.InteropServices.ExternalException>(error.InnerException);
+        Assert.DoesNotContain("frame #", error.Message);
+    }
+
+    [Fact]
+    public void Labels_that_are_not_class_indices_are_named_with_their_dtype()
+    {
+        var (_, trainer) = NewRun(1);
+        var batches = Batches(64, 1).Select(b => (b.Data, b.Labels.to(ScalarType.Float32))).ToList();
+
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.Fit(batches, 1, log: TextWriter.Null));
+
+        Assert.StartsWith("NLLLoss takes class indices as Int64 labels, but the labels in epoch 1, batch 1 are Float32 with shape [32]", error.Message);
+        Assert.IsType<System.Runtime.InteropServices.ExternalException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Inputs_that_do_not_fit_a_linear_layer_name_the_layer_and_the_widths()
+    {
+        manual_seed(1);
+        var model = nn.Sequential(("fc1", nn.Linear(2, 16)), ("relu", nn.ReLU()), ("fc2", nn.Linear(8, 3)), ("output", nn.LogSoftmax(1)));
+        var trainer = new Trainer(model, nn.NLLLoss(), optim.SGD(model.parameters(), 0.1), CPU);
+
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.Fit(Batches(64, 1), 1, log: TextWriter.Null));
+
+        Assert.Equal("The layer 'fc2', Linear(8, 3), expects inputs 8 wide, but in epoch 1, batch 1 its inputs' last dimension is 16 (the batch entered the model as [32, 2]): " +
+            "give it in_features 16 to match what comes before it, or change what comes before it.", error.Message);
+        Assert.IsType<System.Runtime.InteropServices.ExternalException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Images_given_to_a_linear_layer_unflattened_are_told_to_flatten()
+    {
+        manual_seed(1);
+        var model = nn.Sequential(("fc1", nn.Linear(4, 3)), ("output", nn.LogSoftmax(1)));
+        var trainer = new Trainer(model, nn.NLLLoss(), optim.SGD(model.parameters(), 0.1), CPU);
+        var images = Batches(64, 1).Select(b => (b.Data.repeat(1, 2).view(-1, 1, 2, 2), b.Labels)).ToList();
+
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.Fit(images, 1, log: TextWriter.Null));
+
+        Assert.Contains("'fc1', Linear(4, 3), expects inputs 4 wide", error.Message);
+        Assert.Contains("[32, 1, 2, 2]", error.Message);
+        Assert.Contains("flatten each sample first", error.Message);
+    }
+
+    /// <summary>
+    /// A network that registers its components before its constructor has made them all: fc1 (a field initialiser, run
+    /// before the constructor's body) is registered, fc2 is not.
+    /// </summary>
+    sealed class RegistersTooEarly : nn.Module<Tensor, Tensor>
+    {
+        readonly TorchSharp.Modules.Linear fc1 = nn.Linear(2, 16);
+        readonly TorchSharp.Modules.Linear fc2;
+
+        public RegistersTooEarly() : base(nameof(RegistersTooEarly))
+        {
+            RegisterComponents();
+            fc2 = nn.Linear(16, 3);
+        }
+
+        public override Tensor forward(Tensor input) => nn.functional.log_softmax(fc2.call(fc1.call(input).relu()), 1);
+    }
+
+    [Fact]
+    public void A_layer_made_after_RegisterComponents_is_refused_although_the_rest_of_the_model_trains()
+    {
+        // Before, the model had parameters (fc1's), so training ran and fc2 never changed.
+        var model = new RegistersTooEarly();
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, nn.NLLLoss(), optim.Adam(model.parameters()), CPU));
+
+        Assert.Equal("model", error.ParamName);
+        Assert.Contains("the model (RegistersTooEarly) holds fc2", error.Message);
+        Assert.DoesNotContain("fc1", error.Message);
+        Assert.Contains("RegisterComponents()", error.Message);
+    }
+
+    [Fact]
+    public void The_course_networks_pass_the_registration_check()
+    {
+        // Wrappers keep parts of the network they wrap in fields (VggFeatures: features, avgpool); those are registered.
+        using var vgg = DeepLearningCourse.Models.Backbone.Create("vgg16", torchvision.models.vgg11(), "random weights (test)");
+        var classifier = nn.Sequential(nn.Linear(vgg.OutputWidth, 2), nn.LogSoftmax(1));
+        Assert.Null(ModuleRegistration.DescribeUnregistered(nn.Sequential(("features", vgg.Features), ("classifier", classifier))));
+        Assert.Null(ModuleRegistration.DescribeUnregistered(new DeepLearningCourse.Models.ResNetFeatures([2, 2, 2, 2])));
+        Assert.Null(ModuleRegistration.DescribeUnregistered(new DeepLearningCourse.Models.DenseNet121()));
+    }
+
+    [Fact]
+    public void An_optimizer_over_an_empty_parameter_list_names_RegisterComponents()
+    {
+        var model = nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(1));
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, nn.NLLLoss(), optim.Adam(new Unregistered().parameters()), CPU));
+        Assert.Equal("optimizer", error.ParamName);
+        Assert.Contains("RegisterComponents()", error.Message);
     }
 
     [Fact]
