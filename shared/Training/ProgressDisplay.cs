@@ -8,12 +8,13 @@ namespace DeepLearningCourse.Training;
 /// <summary>
 /// Shows a training run as ONE notebook output that updates in place (in VS Code, at most twice a second)
 /// and ends as the history's table. Headless runners (dotnet-repl) record every update as a separate output,
-/// so there the table is shown once, at the end. Outside a notebook, or with an explicit log, each finished
-/// epoch is one line of text.
+/// so there the table is shown once, at the end. Outside a notebook (an app in <c>apps/</c>) each finished epoch
+/// is one line of the table, and in a terminal one more line, rewritten in place, follows the batch in progress;
+/// with output redirected, or an explicit log, the epochs' lines are all there is.
 /// </summary>
 sealed class ProgressDisplay
 {
-    enum Style { Live, Once, Lines }
+    enum Style { Live, Once, Lines, Terminal }
 
     static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
 
@@ -23,14 +24,17 @@ sealed class ProgressDisplay
     readonly Stopwatch sinceRefresh = Stopwatch.StartNew();
     DisplayedValue? shown;
     int epochsWritten;
+    int batchLineLength;
 
     public ProgressDisplay(TextWriter? log, TrainingHistory history)
     {
         writer = log ?? Console.Out;
         this.history = history;
-        style = log is not null || KernelInvocationContext.Current is null ? Style.Lines
-            : Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl" ? Style.Once
-            : Style.Live;
+        style = log is not null ? Style.Lines
+            : KernelInvocationContext.Current is not null
+                ? Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl" ? Style.Once : Style.Live
+            : Console.IsOutputRedirected ? Style.Lines
+            : Style.Terminal;
     }
 
     /// <summary>
@@ -39,14 +43,17 @@ sealed class ProgressDisplay
     /// </summary>
     public void Show(Func<string> current)
     {
-        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current()));
+        if (sinceRefresh.Elapsed < RefreshInterval) return;
+        if (style == Style.Live) Update(history.Describe(current()));
+        else if (style == Style.Terminal) WriteBatchLine(current());
     }
 
     /// <summary>After an epoch: the table including it.</summary>
     public void EndEpoch()
     {
         if (style == Style.Live) Update(history.Describe(null));
-        if (style != Style.Lines) return;
+        if (style is not (Style.Lines or Style.Terminal)) return;
+        ClearBatchLine();
         var rows = history.Describe(null).Split('\n');
         if (epochsWritten++ == 0) writer.WriteLine(rows[0]);
         writer.WriteLine(rows[history.Epochs.Count]);
@@ -55,7 +62,7 @@ sealed class ProgressDisplay
     /// <summary>After training: the whole table, with which weights were kept.</summary>
     public void Finish()
     {
-        if (style != Style.Lines)
+        if (style is Style.Live or Style.Once)
         {
             Update(history.Describe(null));
             // The cell may end with the history itself: its formatter then shows nothing a second time.
@@ -69,5 +76,21 @@ sealed class ProgressDisplay
         if (shown is null) shown = text.Display("text/plain");
         else shown.Update(text);
         sinceRefresh.Restart();
+    }
+
+    /// <summary>Rewrites the terminal's last line (a carriage return, no new line), padded to cover a longer line before it.</summary>
+    void WriteBatchLine(string text)
+    {
+        writer.Write("\r" + text.PadRight(batchLineLength));
+        writer.Flush();
+        batchLineLength = text.Length;
+        sinceRefresh.Restart();
+    }
+
+    void ClearBatchLine()
+    {
+        if (batchLineLength == 0) return;
+        writer.Write("\r" + new string(' ', batchLineLength) + "\r");
+        batchLineLength = 0;
     }
 }
