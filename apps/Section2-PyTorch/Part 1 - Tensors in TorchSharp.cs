@@ -77,73 +77,69 @@ display(Charts.Line("The sigmoid activation", "weighted sum + bias", "output", x
 // same shape as its argument. Setting the seed first makes the numbers the same every time the
 // notebook runs.
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+torch.manual_seed(7);
 
-    torch.manual_seed(7);
+var features = torch.randn(1, 5);       // 1 row, 5 columns
+var weights = torch.randn_like(features);
+var bias = torch.randn(1, 1);
 
-    var features = torch.randn(1, 5);       // 1 row, 5 columns
-    var weights = torch.randn_like(features);
-    var bias = torch.randn(1, 1);
+display(features);
 
-    display(features);
+// ### Exercise: the neuron's output
+//
+// Compute the output of the neuron for `features`, `weights` and `bias`. Try it yourself before
+// reading the cell below: multiply the features by the weights element-wise, sum them, add the bias
+// and apply the activation.
 
-    // ### Exercise: the neuron's output
-    //
-    // Compute the output of the neuron for `features`, `weights` and `bias`. Try it yourself before
-    // reading the cell below: multiply the features by the weights element-wise, sum them, add the bias
-    // and apply the activation.
+var y = activation(torch.sum(features * weights) + bias);
+display(y);
 
-    var y = activation(torch.sum(features * weights) + bias);
-    display(y);
+// The same thing, written with methods on the tensor instead of functions of `torch`. Both styles
+// exist in TorchSharp, as in PyTorch:
 
-    // The same thing, written with methods on the tensor instead of functions of `torch`. Both styles
-    // exist in TorchSharp, as in PyTorch:
+display(activation((features * weights).sum() + bias));
 
-    display(activation((features * weights).sum() + bias));
+// ## Matrix multiplication, and shapes that don't fit
+//
+// Multiplying element-wise and then summing is exactly what a **matrix multiplication** does, and
+// libraries make matrix multiplications extremely fast (on GPUs above all). So the usual way to
+// write the neuron is `torch.mm(features, weights)`.
+//
+// But look at the shapes: both are `[1, 5]`. A matrix product needs the number of *columns* of the
+// first to equal the number of *rows* of the second. This is the most common error you will meet in
+// deep learning, so let's trigger it on purpose and read the message:
 
-    // ## Matrix multiplication, and shapes that don't fit
-    //
-    // Multiplying element-wise and then summing is exactly what a **matrix multiplication** does, and
-    // libraries make matrix multiplications extremely fast (on GPUs above all). So the usual way to
-    // write the neuron is `torch.mm(features, weights)`.
-    //
-    // But look at the shapes: both are `[1, 5]`. A matrix product needs the number of *columns* of the
-    // first to equal the number of *rows* of the second. This is the most common error you will meet in
-    // deep learning, so let's trigger it on purpose and read the message:
-
-    try
-    {
-        torch.mm(features, weights);
-    }
-    catch (Exception e)
-    {
-        Console.WriteLine($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
-    }
-
-    // libtorch tells us exactly what is wrong: a `1×5` matrix cannot be multiplied by another `1×5`
-    // matrix. We need `weights` to be `5×1`. There are several ways to change a tensor's shape:
-    //
-    // * `weights.reshape(5, 1)` returns a tensor with the new shape. It shares the data with the
-    //   original when it can, and copies it when it must.
-    // * `weights.view(5, 1)` returns a tensor with the **same data** and the new shape; it never
-    //   copies, and fails if the memory layout does not allow the new shape.
-    // * `weights.resize_(5, 1)` changes the tensor **in place** (the trailing underscore means
-    //   in-place, as in PyTorch). It silently drops or adds elements if the total size changes, so it
-    //   is best avoided.
-    //
-    // `view` is what you will see most often:
-    //
-    // ### Exercise: the neuron as a matrix product
-    //
-    // Compute the neuron's output again, as `yByMatrix`, with one call to `torch.mm` and a reshaped
-    // `weights`.
-
-    Console.WriteLine($"weights: {weights.Shape()} -> view(5, 1): {weights.view(5, 1).Shape()}");
-
-    var yByMatrix = activation(torch.mm(features, weights.view(5, 1)) + bias);
-    Console.WriteLine($"element-wise: {y.item<float>():F4}   matrix product: {yByMatrix.item<float>():F4}");
-
+try
+{
+    torch.mm(features, weights);
 }
+catch (Exception e)
+{
+    Console.WriteLine($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+}
+
+// libtorch tells us exactly what is wrong: a `1×5` matrix cannot be multiplied by another `1×5`
+// matrix. We need `weights` to be `5×1`. There are several ways to change a tensor's shape:
+//
+// * `weights.reshape(5, 1)` returns a tensor with the new shape. It shares the data with the
+//   original when it can, and copies it when it must.
+// * `weights.view(5, 1)` returns a tensor with the **same data** and the new shape; it never
+//   copies, and fails if the memory layout does not allow the new shape.
+// * `weights.resize_(5, 1)` changes the tensor **in place** (the trailing underscore means
+//   in-place, as in PyTorch). It silently drops or adds elements if the total size changes, so it
+//   is best avoided.
+//
+// `view` is what you will see most often:
+//
+// ### Exercise: the neuron as a matrix product
+//
+// Compute the neuron's output again, as `yByMatrix`, with one call to `torch.mm` and a reshaped
+// `weights`.
+
+Console.WriteLine($"weights: {weights.Shape()} -> view(5, 1): {weights.view(5, 1).Shape()}");
+
+var yByMatrix = activation(torch.mm(features, weights.view(5, 1)) + bias);
+Console.WriteLine($"element-wise: {y.item<float>():F4}   matrix product: {yByMatrix.item<float>():F4}");
 
 // Same answer, as it should be. One more shape lesson, because it surprises everyone once: `view`
 // only reinterprets memory, so it fails on a tensor whose elements are not laid out contiguously,
@@ -176,34 +172,30 @@ Console.WriteLine($"contiguous().view:  {transposed.contiguous().view(6).npstr()
 //
 // $$ \vec{h} = f(\vec{x}\,W_1 + b_1), \qquad y = f(\vec{h}\,W_2 + b_2) $$
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+torch.manual_seed(7);
+features = torch.randn(1, 3);
 
-    torch.manual_seed(7);
-    var features = torch.randn(1, 3);
+// The layer sizes: the inputs are fixed by the data, the rest is our choice
+int n_input = (int)features.shape[1];   // 3 features per example
+int n_hidden = 2;
+int n_output = 1;
 
-    // The layer sizes: the inputs are fixed by the data, the rest is our choice
-    int n_input = (int)features.shape[1];   // 3 features per example
-    int n_hidden = 2;
-    int n_output = 1;
+// W1 takes the 3 inputs to 2 hidden units, W2 takes those 2 to the single output
+var W1 = torch.randn(n_input, n_hidden);
+var W2 = torch.randn(n_hidden, n_output);
 
-    // W1 takes the 3 inputs to 2 hidden units, W2 takes those 2 to the single output
-    var W1 = torch.randn(n_input, n_hidden);
-    var W2 = torch.randn(n_hidden, n_output);
+// One bias per hidden unit and one for the output
+var B1 = torch.randn(1, n_hidden);
+var B2 = torch.randn(1, n_output);
 
-    // One bias per hidden unit and one for the output
-    var B1 = torch.randn(1, n_hidden);
-    var B2 = torch.randn(1, n_output);
+// ### Exercise: the network's output
+//
+// Compute the output of this network using `W1`, `W2`, `B1` and `B2`. Try it yourself before
+// reading the cell below.
 
-    // ### Exercise: the network's output
-    //
-    // Compute the output of this network using `W1`, `W2`, `B1` and `B2`. Try it yourself before
-    // reading the cell below.
-
-    var h = activation(torch.mm(features, W1) + B1);
-    var output = activation(torch.mm(h, W2) + B2);
-    display(output);
-
-}
+var h = activation(torch.mm(features, W1) + B1);
+var output = activation(torch.mm(h, W2) + B2);
+display(output);
 
 // The number of hidden units is a **hyperparameter** of the network: something we choose rather
 // than learn. More units and more layers let a network learn more complex functions, at the cost of

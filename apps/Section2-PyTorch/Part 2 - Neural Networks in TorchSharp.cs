@@ -163,14 +163,10 @@ Console.WriteLine($"row sums: {probabilities.sum(1)[..10].npstr()} …");
 // network knows all its weights (for the optimiser, for saving, for moving to a GPU). `forward`
 // says how data flows through the layers.
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+// The class Network is at the end of this file: C# wants types after the statements.
 
-    // The class Network is at the end of this file: C# wants types after the statements.
-
-    var model3 = new Network();
-    display(model3);
-
-}
+var model = new Network();
+display(model);
 
 // Two things differ from PyTorch only in spelling. PyTorch calls a layer like a function,
 // `self.hidden(x)`; C# cannot make an object callable, so TorchSharp uses `.call(x)`, which runs
@@ -208,8 +204,8 @@ display(Charts.Line("Activation functions", "x", "f(x)", x,
 
 // The class Network2 is at the end of this file: C# wants types after the statements.
 
-var model = new Network2().to(device);
-display(model);
+var model2 = new Network2().to(device);
+display(model2);
 
 // ## Weights and biases
 //
@@ -217,8 +213,8 @@ display(model);
 // needing gradients. They start as small random numbers drawn from a range that narrows as the
 // layer's number of inputs grows, so that no unit begins with a huge weighted sum.
 
-Console.WriteLine($"fc1.weight: {model.fc1.weight!.Shape()}, requires_grad = {model.fc1.weight.requires_grad}");
-Console.WriteLine($"fc1.bias:   {model.fc1.bias![..5].npstr()} …");
+Console.WriteLine($"fc1.weight: {model2.fc1.weight!.Shape()}, requires_grad = {model2.fc1.weight.requires_grad}");
+Console.WriteLine($"fc1.bias:   {model2.fc1.bias![..5].npstr()} …");
 
 // To set them ourselves we change the tensors **in place**. A parameter is a *leaf* of autograd's
 // graph that requires gradients, and both PyTorch and TorchSharp refuse to change such a tensor in
@@ -231,12 +227,12 @@ Console.WriteLine($"fc1.bias:   {model.fc1.bias![..5].npstr()} …");
 using (torch.no_grad())
 {
     // Every bias starts at exactly zero
-    model.fc1.bias!.fill_(0);
+    model2.fc1.bias!.fill_(0);
     // Weights from N(0, 0.01²): small, and different from one another
-    model.fc1.weight!.normal_(0, 0.01);
+    model2.fc1.weight!.normal_(0, 0.01);
 }
-Console.WriteLine($"fc1.bias:   {model.fc1.bias![..5].npstr()} …");
-Console.WriteLine($"fc1.weight std: {model.fc1.weight!.std().item<float>():F4}");
+Console.WriteLine($"fc1.bias:   {model2.fc1.bias![..5].npstr()} …");
+Console.WriteLine($"fc1.weight std: {model2.fc1.weight!.std().item<float>():F4}");
 
 // ## Forward pass
 //
@@ -248,14 +244,14 @@ var flat = images.view(images.shape[0], -1);
 
 // The first image alone (a batch of one) through the untrained network
 int img_idx = 0;
-var ps = model.call(flat[img_idx..(img_idx + 1)]);
+var ps = model2.call(flat[img_idx..(img_idx + 1)]);
 
 display(Charts.ViewClassify(images[img_idx], ps, trainset.Classes, normalize: transform));
 
 // As expected, the network gives every digit about the same probability. How close to uniform is
 // it, over the whole batch?
 
-var batchProbabilities = model.call(flat);
+var batchProbabilities = model2.call(flat);
 var lowest = batchProbabilities.min().item<float>();
 var highest = batchProbabilities.max().item<float>();
 Console.WriteLine($"Untrained network, 64 images: every class probability lies between {lowest:F3} and {highest:F3} (uniform would be 0.100).");
@@ -271,7 +267,7 @@ int[] hidden_sizes = [128, 64];
 var output_size = 10;
 
 // Each module's output is the next one's input
-var model2 = nn.Sequential(
+var model3 = nn.Sequential(
     nn.Linear(input_size, hidden_sizes[0]),
     nn.ReLU(),
     nn.Linear(hidden_sizes[0], hidden_sizes[1]),
@@ -279,36 +275,32 @@ var model2 = nn.Sequential(
     nn.Linear(hidden_sizes[1], output_size),
     nn.Softmax(dim: 1)).to(device);
 
-display(model2);
+display(model3);
 
 // The first image through the Sequential network, and its class probabilities
-ps = model2.call(flat[..1]);
+ps = model3.call(flat[..1]);
 display(Charts.ViewClassify(images[0], ps, trainset.Classes, normalize: transform));
 
 // The layers are numbered in order; `model[0]` is the first `Linear` layer. Numbers are not very
 // telling, so `nn.Sequential` also accepts a name for each layer, as PyTorch's `OrderedDict` form
 // does. Each name must be unique.
 
-Console.WriteLine($"model[0] is a {model2[0].GetType().Name}; its weight is {((Linear)model2[0]).weight!.Shape()}");
+Console.WriteLine($"model[0] is a {model3[0].GetType().Name}; its weight is {((Linear)model3[0]).weight!.Shape()}");
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+model3 = nn.Sequential(
+    ("fc1", nn.Linear(input_size, hidden_sizes[0])),
+    ("relu1", nn.ReLU()),
+    ("fc2", nn.Linear(hidden_sizes[0], hidden_sizes[1])),
+    ("relu2", nn.ReLU()),
+    ("output", nn.Linear(hidden_sizes[1], output_size)),
+    ("softmax", nn.Softmax(dim: 1))).to(device);
 
-    model2 = nn.Sequential(
-        ("fc1", nn.Linear(input_size, hidden_sizes[0])),
-        ("relu1", nn.ReLU()),
-        ("fc2", nn.Linear(hidden_sizes[0], hidden_sizes[1])),
-        ("relu2", nn.ReLU()),
-        ("output", nn.Linear(hidden_sizes[1], output_size)),
-        ("softmax", nn.Softmax(dim: 1))).to(device);
+display(model3);
 
-    display(model2);
+// Named layers can be looked up by name:
 
-    // Named layers can be looked up by name:
-
-    var fc1 = (Linear)model2.named_children().Single(child => child.name == "fc1").module;
-    Console.WriteLine($"fc1: {fc1.in_features} -> {fc1.out_features}, weight {fc1.weight!.Shape()}");
-
-}
+var fc1 = (Linear)model3.named_children().Single(child => child.name == "fc1").module;
+Console.WriteLine($"fc1: {fc1.in_features} -> {fc1.out_features}, weight {fc1.weight!.Shape()}");
 
 // ## Summary
 //

@@ -133,43 +133,39 @@ Exercise.Check("the training loop", () => Section2Checks.TrainingLosses(train_lo
 // share of correct predictions. Here it trains a fresh network the same way (`Trainer` takes the
 // `device` so it can move batches from other loaders there):
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
+var model2 = new Classifier().to(device);
+optimizer = optim.Adam(model2.parameters(), lr: 0.003);
+var trainer = new Trainer(model2, criterion, optimizer, device);
+var history = trainer.Fit(trainloader, epochs);
 
-    if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
-    var model2 = new Classifier().to(device);
-    optimizer = optim.Adam(model2.parameters(), lr: 0.003);
-    var trainer = new Trainer(model2, criterion, optimizer, device);
-    var history = trainer.Fit(trainloader, epochs);
+// The loss column repeats what your loop printed, up to the random start. Training accuracy is
+// measured on the batches while the weights are still changing, so it is a slightly pessimistic
+// estimate.
+//
+// ## Check the predictions
+//
+// Now look at a test image and the probabilities the network gives each class. The network outputs
+// log-probabilities; `torch.exp` turns them back into probabilities.
 
-    // The loss column repeats what your loop printed, up to the random start. Training accuracy is
-    // measured on the batches while the weights are still changing, so it is a slightly pessimistic
-    // estimate.
-    //
-    // ## Check the predictions
-    //
-    // Now look at a test image and the probabilities the network gives each class. The network outputs
-    // log-probabilities; `torch.exp` turns them back into probabilities.
+if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
+var (testImages, testLabels) = testloader.First();
 
-    if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
-    var (testImages, testLabels) = testloader.First();
+model2.eval();
+Tensor ps;
+using (torch.no_grad())
+    ps = torch.exp(model2.call(testImages[..1]));
 
-    model2.eval();
-    Tensor ps;
-    using (torch.no_grad())
-        ps = torch.exp(model2.call(testImages[..1]));
+display(Charts.ViewClassify(testImages[0], ps, testset.Classes, normalize: transform));
 
-    display(Charts.ViewClassify(testImages[0], ps, testset.Classes, normalize: transform));
+// How well does it do on the whole test set? Part 5 is about measuring exactly this; for now, the
+// trainer's `Evaluate` runs the model over a loader without training and reports the mean loss and
+// the share of correct predictions.
 
-    // How well does it do on the whole test set? Part 5 is about measuring exactly this; for now, the
-    // trainer's `Evaluate` runs the model over a loader without training and reports the mean loss and
-    // the share of correct predictions.
-
-    if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
-    var test = trainer.Evaluate(testloader);
-    Console.WriteLine($"Test loss {test.Loss:F3}, test accuracy {test.Accuracy:P1}");
-    Course.Result("Section 2 Part 4", "training loss", history.Last.TrainLoss);
-
-}
+if (Exercise.Pending("the classifier", "the training loop")) { display(Exercise.Skipped); return; }
+var test = trainer.Evaluate(testloader);
+Console.WriteLine($"Test loss {test.Loss:F3}, test accuracy {test.Accuracy:P1}");
+Course.Result("Section 2 Part 4", "training loss", history.Last.TrainLoss);
 
 // ## Summary
 //

@@ -138,40 +138,36 @@ for (int e = 0; e < epochs; e++)
 // share of correct predictions. Here it trains a fresh network the same way (`Trainer` takes the
 // `device` so it can move batches from other loaders there):
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+model = new Classifier().to(device);
+optimizer = optim.Adam(model.parameters(), lr: 0.003);
+var trainer = new Trainer(model, criterion, optimizer, device);
+var history = trainer.Fit(trainloader, epochs);
 
-    model = new Classifier().to(device);
-    optimizer = optim.Adam(model.parameters(), lr: 0.003);
-    var trainer = new Trainer(model, criterion, optimizer, device);
-    var history = trainer.Fit(trainloader, epochs);
+// The loss column repeats what your loop printed, up to the random start. Training accuracy is
+// measured on the batches while the weights are still changing, so it is a slightly pessimistic
+// estimate.
+//
+// ## Check the predictions
+//
+// Now look at a test image and the probabilities the network gives each class. The network outputs
+// log-probabilities; `torch.exp` turns them back into probabilities.
 
-    // The loss column repeats what your loop printed, up to the random start. Training accuracy is
-    // measured on the batches while the weights are still changing, so it is a slightly pessimistic
-    // estimate.
-    //
-    // ## Check the predictions
-    //
-    // Now look at a test image and the probabilities the network gives each class. The network outputs
-    // log-probabilities; `torch.exp` turns them back into probabilities.
+var (testImages, testLabels) = testloader.First();
 
-    var (testImages, testLabels) = testloader.First();
+model.eval();
+Tensor ps;
+using (torch.no_grad())
+    ps = torch.exp(model.call(testImages[..1]));
 
-    model.eval();
-    Tensor ps;
-    using (torch.no_grad())
-        ps = torch.exp(model.call(testImages[..1]));
+display(Charts.ViewClassify(testImages[0], ps, testset.Classes, normalize: transform));
 
-    display(Charts.ViewClassify(testImages[0], ps, testset.Classes, normalize: transform));
+// How well does it do on the whole test set? Part 5 is about measuring exactly this; for now, the
+// trainer's `Evaluate` runs the model over a loader without training and reports the mean loss and
+// the share of correct predictions.
 
-    // How well does it do on the whole test set? Part 5 is about measuring exactly this; for now, the
-    // trainer's `Evaluate` runs the model over a loader without training and reports the mean loss and
-    // the share of correct predictions.
-
-    var test = trainer.Evaluate(testloader);
-    Console.WriteLine($"Test loss {test.Loss:F3}, test accuracy {test.Accuracy:P1}");
-    Course.Result("Section 2 Part 4", "training loss", history.Last.TrainLoss);
-
-}
+var test = trainer.Evaluate(testloader);
+Console.WriteLine($"Test loss {test.Loss:F3}, test accuracy {test.Accuracy:P1}");
+Course.Result("Section 2 Part 4", "training loss", history.Last.TrainLoss);
 
 // ## Summary
 //

@@ -80,33 +80,29 @@ Console.WriteLine(testset);
 // Accuracy is the share of images for which the class with the highest probability is the right
 // one. First the probabilities of an (untrained) model for one batch of test images:
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+var model = new Classifier().to(device);
+var (images, labels) = testloader.First();
 
-    var model2 = new Classifier().to(device);
-    var (images, labels) = testloader.First();
+// Probabilities come back from the log-probabilities the network returns
+var ps = torch.exp(model.call(images));
+// One row per image, one column per class: [64, 10]
+Console.WriteLine($"ps: {ps.Shape()}");
 
-    // Probabilities come back from the log-probabilities the network returns
-    var ps = torch.exp(model2.call(images));
-    // One row per image, one column per class: [64, 10]
-    Console.WriteLine($"ps: {ps.Shape()}");
+// `topk(k)` returns the $k$ highest values and their indices; with $k = 1$ the index is the
+// predicted class. It returns two tensors, values and indices, which C# receives as a tuple:
 
-    // `topk(k)` returns the $k$ highest values and their indices; with $k = 1$ the index is the
-    // predicted class. It returns two tensors, values and indices, which C# receives as a tuple:
+var (top_p, top_class) = ps.topk(1, dim: 1);
+// The predicted class of each of the first ten images
+Console.WriteLine(string.Join(", ", top_class[..10, 0].cpu().data<long>()));
 
-    var (top_p, top_class) = ps.topk(1, dim: 1);
-    // The predicted class of each of the first ten images
-    Console.WriteLine(string.Join(", ", top_class[..10, 0].cpu().data<long>()));
+// Now compare the predictions with the labels. Careful with shapes: `top_class` is `[64, 1]` but
+// `labels` is `[64]`. Comparing them directly would *broadcast* to a `[64, 64]` table of every
+// prediction against every label, which is not what we want; viewing the labels with `top_class`'s
+// shape lines them up one to one.
 
-    // Now compare the predictions with the labels. Careful with shapes: `top_class` is `[64, 1]` but
-    // `labels` is `[64]`. Comparing them directly would *broadcast* to a `[64, 64]` table of every
-    // prediction against every label, which is not what we want; viewing the labels with `top_class`'s
-    // shape lines them up one to one.
-
-    var equals = top_class.eq(labels.view(top_class.shape));
-    var accuracy = equals.to_type(ScalarType.Float32).mean();
-    Console.WriteLine($"Accuracy: {100 * accuracy.item<float>():F1}%");
-
-}
+var equals = top_class.eq(labels.view(top_class.shape));
+var accuracy = equals.to_type(ScalarType.Float32).mean();
+Console.WriteLine($"Accuracy: {100 * accuracy.item<float>():F1}%");
 
 // About 10%, as expected from a network that guesses.
 //
@@ -123,7 +119,7 @@ Console.WriteLine(testset);
 // We train for 30 epochs; the point is to watch what happens long after the training loss starts
 // flattening out.
 
-var model = new Classifier().to(device);
+model = new Classifier().to(device);
 var criterion = nn.NLLLoss();
 var optimizer = optim.Adam(model.parameters(), lr: 0.003);
 
@@ -171,52 +167,45 @@ display(withoutDropout);
 // Checks your answer to "dropout"; run it after the cell above.
 Exercise.Check("dropout", () => Section2Checks.Dropout(new ClassifierWithDropout()));
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
+var model2 = new ClassifierWithDropout().to(device);
+criterion = nn.NLLLoss();
+optimizer = optim.Adam(model2.parameters(), lr: 0.003);
 
-    if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
-    var model3 = new ClassifierWithDropout().to(device);
-    criterion = nn.NLLLoss();
-    optimizer = optim.Adam(model3.parameters(), lr: 0.003);
+var trainer = new Trainer(model2, criterion, optimizer, device);
+var history = trainer.Fit(trainloader, epochs, validloader: testloader);
 
-    var trainer = new Trainer(model3, criterion, optimizer, device);
-    var history = trainer.Fit(trainloader, epochs, validloader: testloader);
+if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
+var withDropout = history.LossCurve("With dropout (p = 0.2)");
+display(withDropout);
 
-    if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
-    var withDropout = history.LossCurve("With dropout (p = 0.2)");
-    display(withDropout);
+// With dropout, the training loss is higher (the network trains with a fifth of its units missing
+// at every step) but the validation loss stays close to it for much longer: much less overfitting,
+// and a better network on new data.
 
-    // With dropout, the training loss is higher (the network trains with a fifth of its units missing
-    // at every step) but the validation loss stays close to it for much longer: much less overfitting,
-    // and a better network on new data.
+if (Exercise.Pending("dropout", "validate while training")) { display(Exercise.Skipped); return; }
+var gapWithout = test_losses[^1] - train_losses[^1];
+var gapWith = history.Last.ValidLoss!.Value - history.Last.TrainLoss;
+Console.WriteLine($"After {epochs} epochs, validation loss minus training loss: {gapWithout:F3} without dropout, {gapWith:F3} with dropout.");
 
-    if (Exercise.Pending("dropout", "validate while training")) { display(Exercise.Skipped); return; }
-    var gapWithout = test_losses[^1] - train_losses[^1];
-    var gapWith = history.Last.ValidLoss!.Value - history.Last.TrainLoss;
-    Console.WriteLine($"After {epochs} epochs, validation loss minus training loss: {gapWithout:F3} without dropout, {gapWith:F3} with dropout.");
+// ## Inference
+//
+// The trained network makes predictions on new images. Put it in evaluation mode first, so dropout
+// is off:
 
-    // ## Inference
-    //
-    // The trained network makes predictions on new images. Put it in evaluation mode first, so dropout
-    // is off:
+if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
+// Evaluation mode: dropout off, every unit takes part
+model2.eval();
+(images, labels) = testloader.First();
+var img = images[0];
+using (torch.no_grad())
+    ps = torch.exp(model2.call(img.unsqueeze(0)));
 
-    if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
-    // Evaluation mode: dropout off, every unit takes part
-    model3.eval();
-    var (images, labels) = testloader.First();
-    var img = images[0];
+display(Charts.ViewClassify(img, ps, testset.Classes, normalize: transform));
 
-    // The network expects a batch, so give it a batch of one image
-    Tensor ps;
-    using (torch.no_grad())
-        ps = torch.exp(model3.call(img.unsqueeze(0)));
-
-    display(Charts.ViewClassify(img, ps, testset.Classes, normalize: transform));
-
-    if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
-    var measured = trainer.Evaluate(testloader);
-    Course.Result("Section 2 Part 5", "test accuracy", measured.Accuracy!.Value);
-
-}
+if (Exercise.Pending("dropout")) { display(Exercise.Skipped); return; }
+var measured = trainer.Evaluate(testloader);
+Course.Result("Section 2 Part 5", "test accuracy", measured.Accuracy!.Value);
 
 // ## Summary
 //

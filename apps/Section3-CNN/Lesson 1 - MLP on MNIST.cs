@@ -92,23 +92,19 @@ var test_loader = new DataLoader(test_data, batchSize: batch_size, device: devic
 // One batch of training digits, each titled with its label. Checking a batch by eye is cheap, and
 // it is the quickest way to catch images and labels that got out of step.
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+var (images, labels) = train_loader.First();
+Console.WriteLine($"images: {images.Shape()}, labels: {labels.Shape()}");
+var titles = labels.cpu().data<long>().Select(label => label.ToString()).ToList();
+display(Images.Grid(images, titles, columns: 10));
 
-    var (images, labels) = train_loader.First();
-    Console.WriteLine($"images: {images.Shape()}, labels: {labels.Shape()}");
-    var titles = labels.cpu().data<long>().Select(label => label.ToString()).ToList();
-    display(Images.Grid(images, titles, columns: 10));
+// Up close, an image is nothing but a 28×28 table of brightness values between 0 (black) and 1
+// (white). Printing the middle rows of the first digit, one decimal per pixel, shows the stroke as
+// a band of large numbers:
 
-    // Up close, an image is nothing but a 28×28 table of brightness values between 0 (black) and 1
-    // (white). Printing the middle rows of the first digit, one decimal per pixel, shows the stroke as
-    // a band of large numbers:
-
-    var img = images[0, 0].cpu();
-    display(Images.Show(img));
-    for (int row = 8; row < 20; row++)
-        Console.WriteLine(string.Join(" ", img[row].data<float>().Select(v => v == 0 ? "  ." : $"{v,3:0.0}")));
-
-}
+var img = images[0, 0].cpu();
+display(Images.Show(img));
+for (int row = 8; row < 20; row++)
+    Console.WriteLine(string.Join(" ", img[row].data<float>().Select(v => v == 0 ? "  ." : $"{v,3:0.0}")));
 
 // ## The network
 //
@@ -289,14 +285,14 @@ Console.WriteLine($"  all | {class_correct.Sum(),7} | {class_total.Sum(),6} | {1
 
 { // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
 
-    var (images, labels) = test_loader.First();
+    (images, labels) = test_loader.First();
     Tensor preds;
     using (torch.no_grad())
         preds = model.call(images).argmax(1);
 
     var predicted = preds.cpu().data<long>().ToArray();
     var truth = labels.cpu().data<long>().ToArray();
-    var titles = Enumerable.Range(0, predicted.Length).Select(i => $"{predicted[i]} ({truth[i]})").ToList();
+    titles = Enumerable.Range(0, predicted.Length).Select(i => $"{predicted[i]} ({truth[i]})").ToList();
     display(Images.Grid(images, titles, columns: 10));
 
 }

@@ -94,13 +94,9 @@ Console.WriteLine($"{train_loader.Count} training batches of {batch_size}");
 
 // One batch of training digits, with their labels as titles (the only place this lesson uses them):
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
-
-    var (images, labels) = train_loader.First();
-    var titles = labels.cpu().data<long>().Select(label => label.ToString()).ToList();
-    display(Images.Grid(images, titles, columns: 10));
-
-}
+var (images, labels) = train_loader.First();
+var titles = labels.cpu().data<long>().Select(label => label.ToString()).ToList();
+display(Images.Grid(images, titles, columns: 10));
 
 // ## The network
 //
@@ -176,20 +172,16 @@ display(Charts.Line("Linear autoencoder", "epoch", "reported loss (mean squared 
 // be drawn. The top row shows ten test digits, the row below what the decoder rebuilt from their
 // 32-number codes.
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
+(images, labels) = test_loader.First();
 
-    if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
-    var (images, labels) = test_loader.First();
+model.eval();
+Tensor output;
+using (torch.no_grad())
+    output = model.call(images.view(images.shape[0], -1)).view(images.shape);
 
-    model.eval();
-    Tensor output;
-    using (torch.no_grad())
-        output = model.call(images.view(images.shape[0], -1)).view(images.shape);
-
-    // Ten inputs, then their ten reconstructions: one row each
-    display(Images.Grid(torch.cat([images[..10], output[..10]]), columns: 10));
-
-}
+// Ten inputs, then their ten reconstructions: one row each
+display(Images.Grid(torch.cat([images[..10], output[..10]]), columns: 10));
 
 // The reconstructions are recognisably the same digits, in the same slant and thickness, but
 // blurred: 32 numbers cannot hold every detail of 784 pixels, and a single linear layer can only

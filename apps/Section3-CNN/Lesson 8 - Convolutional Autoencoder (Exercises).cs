@@ -141,14 +141,10 @@ display(model);
 
 // A quick check that a batch comes out with the shape it went in with, before training anything:
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
-
-    if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
-    var (images, labels) = train_loader.First();
-    using (torch.no_grad())
-        Console.WriteLine($"in {images.Shape()}, out {model.call(images).Shape()}");
-
-}
+if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
+var (images, labels) = train_loader.First();
+using (torch.no_grad())
+    Console.WriteLine($"in {images.Shape()}, out {model.call(images).Shape()}");
 
 // ## Training
 //
@@ -183,19 +179,15 @@ display(Charts.Line("Convolutional autoencoder", "epoch", "reported loss (mean s
 //
 // Ten test digits on top, their reconstructions below:
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
+(images, labels) = test_loader.First();
 
-    if (Exercise.Pending("the encoder and the decoder")) { display(Exercise.Skipped); return; }
-    var (images, labels) = test_loader.First();
+model.eval();
+Tensor output;
+using (torch.no_grad())
+    output = model.call(images);
 
-    model.eval();
-    Tensor output;
-    using (torch.no_grad())
-        output = model.call(images);
-
-    display(Images.Grid(torch.cat([images[..10], output[..10]]), columns: 10));
-
-}
+display(Images.Grid(torch.cat([images[..10], output[..10]]), columns: 10));
 
 // From a code of 196 numbers the digits come back with firmer strokes than the linear
 // autoencoder's, and the loss ends lower. Look closely, though: the edges are jagged in little 2×2

@@ -165,21 +165,17 @@ display(Charts.Line("Denoising autoencoder", "epoch", "reported loss (mean squar
 // Test digits the network has never seen, with new noise: the noisy inputs on top, the network's
 // output in the middle, and the clean originals, which the network never saw, at the bottom.
 
-{ // The names declared from here to the closing brace end there: later parts of the lesson declare them again.
+if (Exercise.Pending("the denoiser")) { display(Exercise.Skipped); return; }
+(images, labels) = test_loader.First();
+noisy_imgs = (images + noise_factor * torch.randn_like(images)).clamp(0, 1);
 
-    if (Exercise.Pending("the denoiser")) { display(Exercise.Skipped); return; }
-    (images, labels) = test_loader.First();
-    noisy_imgs = (images + noise_factor * torch.randn_like(images)).clamp(0, 1);
+model.eval();
+Tensor output;
+using (torch.no_grad())
+    output = model.call(noisy_imgs);
 
-    model.eval();
-    Tensor output;
-    using (torch.no_grad())
-        output = model.call(noisy_imgs);
-
-    // Rows: noisy input, denoised output, clean original
-    display(Images.Grid(torch.cat([noisy_imgs[..10], output[..10], images[..10]]), columns: 10));
-
-}
+// Rows: noisy input, denoised output, clean original
+display(Images.Grid(torch.cat([noisy_imgs[..10], output[..10], images[..10]]), columns: 10));
 
 // The speckle is gone from the background and most digits are readable again: the network has
 // learned enough about what digits look like to rebuild one from a noisy copy. Its digits are

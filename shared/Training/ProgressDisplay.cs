@@ -14,7 +14,7 @@ namespace DeepLearningCourse.Training;
 /// </summary>
 sealed class ProgressDisplay
 {
-    enum Style { Live, Once, Lines, Terminal }
+    internal enum Style { Live, Once, Lines, Terminal }
 
     static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
 
@@ -27,15 +27,24 @@ sealed class ProgressDisplay
     int batchLineLength;
 
     public ProgressDisplay(TextWriter? log, TrainingHistory history)
+        : this(log ?? Console.Out, history, Choose(log is not null, KernelInvocationContext.Current is not null,
+            Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl", Console.IsOutputRedirected))
     {
-        writer = log ?? Console.Out;
-        this.history = history;
-        style = log is not null ? Style.Lines
-            : KernelInvocationContext.Current is not null
-                ? Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl" ? Style.Once : Style.Live
-            : Console.IsOutputRedirected ? Style.Lines
-            : Style.Terminal;
     }
+
+    internal ProgressDisplay(TextWriter writer, TrainingHistory history, Style style)
+    {
+        this.writer = writer;
+        this.history = history;
+        this.style = style;
+    }
+
+    /// <summary>How progress shows: given a log, in a notebook (under dotnet-repl or not), or in a terminal (unless redirected).</summary>
+    internal static Style Choose(bool log, bool notebook, bool repl, bool redirected) =>
+        log ? Style.Lines
+        : notebook ? repl ? Style.Once : Style.Live
+        : redirected ? Style.Lines
+        : Style.Terminal;
 
     /// <summary>
     /// During an epoch: the table so far plus the batch in progress, which <paramref name="current"/> describes.
@@ -43,9 +52,9 @@ sealed class ProgressDisplay
     /// </summary>
     public void Show(Func<string> current)
     {
-        if (sinceRefresh.Elapsed < RefreshInterval) return;
-        if (style == Style.Live) Update(history.Describe(current()));
-        else if (style == Style.Terminal) WriteBatchLine(current());
+        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current()));
+        // A terminal shows the first batch at once, then at most twice a second.
+        else if (style == Style.Terminal && (batchLineLength == 0 || sinceRefresh.Elapsed >= RefreshInterval)) WriteBatchLine(current());
     }
 
     /// <summary>After an epoch: the table including it.</summary>

@@ -20,7 +20,7 @@ public static class AppWriter
     /// The names an app has without writing them: the SDK's implicit usings (apps/Directory.Build.props turns them on)
     /// and System.Text, which a notebook's C# kernel imports too (apps/Directory.Build.props adds it).
     /// </summary>
-    static readonly string[] ImplicitUsings = ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http",
+    public static readonly IReadOnlyList<string> ImplicitUsings = ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http",
         "System.Threading", "System.Threading.Tasks", "System.Text"];
 
     /// <summary>The using that gives an app the notebooks' <c>display(…)</c>.</summary>

@@ -53,10 +53,12 @@ sealed class Names(ScriptModel model, IReadOnlyList<int> cellOfSubmission, IRead
     List<(int First, int Last)> Blocks(List<Declaration> top)
     {
         var lastUse = top.ToDictionary(d => d, d => model.References.Where(r => r.Target == d).Select(r => cellOfSubmission[r.Submission]).Append(CellOf(d)).Max());
-        var accepted = new List<((int First, int Last) Range, HashSet<int> Forbidden)>();
+        var accepted = new List<((int First, int Last) Range, HashSet<int> Forbidden, HashSet<string> Names)>();
         foreach (var declaration in top)
         {
-            var clashes = model.Declarations.Where(d => d != declaration && d.Kind != NameKind.Type && d.Name == declaration.Name && CellOf(d) != CellOf(declaration))
+            // A variable declared again with its type and assignable is no clash: the later one assigns the earlier.
+            var clashes = model.Declarations.Where(d => d != declaration && d.Kind != NameKind.Type && d.Name == declaration.Name && CellOf(d) != CellOf(declaration)
+                    && !(d.Kind == NameKind.TopVariable && declaration.Kind == NameKind.TopVariable && (CanAssign(d, [declaration]) || CanAssign(declaration, [d]))))
                 .Select(CellOf).ToHashSet();
             if (clashes.Count == 0) continue;
             var (first, last) = (CellOf(declaration), lastUse[declaration]);
@@ -71,7 +73,17 @@ sealed class Names(ScriptModel model, IReadOnlyList<int> cellOfSubmission, IRead
             var forbidden = overlapping.SelectMany(a => a.Forbidden).Concat(clashes).Concat(unwrappable).ToHashSet();
             if (forbidden.Any(cell => cell >= range.First && cell <= range.Last)) continue;
             accepted.RemoveAll(overlapping.Contains);
-            accepted.Add((range, forbidden));
+            accepted.Add((range, forbidden, overlapping.SelectMany(a => a.Names).Append(declaration.Name).ToHashSet()));
+        }
+
+        // A block helps only if, for a name it was made for, no declaration of that name stays outside every block:
+        // the top level encloses the blocks, so such a declaration would clash with the block's all the same.
+        bool Outside(Declaration d) => !accepted.Any(a => a.Range.First <= CellOf(d) && CellOf(d) <= a.Range.Last);
+        for (var dropped = true; dropped;)
+        {
+            var useless = accepted.FirstOrDefault(a => !a.Names.Any(name => !top.Any(d => d.Name == name && Outside(d))));
+            dropped = useless != default;
+            if (dropped) accepted.Remove(useless);
         }
         return accepted.Select(a => a.Range).OrderBy(r => r.First).ToList();
     }

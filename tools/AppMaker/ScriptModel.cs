@@ -47,6 +47,9 @@ public sealed class ScriptModel
     static readonly CSharpParseOptions ScriptParsing = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
     static readonly Lazy<IReadOnlyList<MetadataReference>> references = new(LoadReferences);
 
+    /// <summary>The assemblies lessons are bound against: the .NET libraries and the course library with its dependencies.</summary>
+    public static IReadOnlyList<MetadataReference> LibraryReferences => references.Value;
+
     public IReadOnlyList<SyntaxTree> Trees { get; }
     public IReadOnlyList<SemanticModel> Models { get; }
     public List<Declaration> Declarations { get; } = [];
