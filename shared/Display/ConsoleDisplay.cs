@@ -57,7 +57,8 @@ public static class ConsoleDisplay
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            Console.WriteLine($"Could not open {Shown(path)} in a viewer ({e.Message}).");
+            var hint = OperatingSystem.IsLinux() ? " On Linux that takes xdg-open (Debian's package xdg-utils) and a desktop." : "";
+            Console.WriteLine($"Could not open {Shown(path)} in a viewer ({e.Message}).{hint}");
         }
     }
 }
