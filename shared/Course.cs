@@ -19,16 +19,48 @@ public static class Course
     /// <summary>Environment variable that overrides where datasets and weights are cached.</summary>
     public const string DataVariable = "COURSE_DATA";
 
-    /// <summary>The mode this process runs in, read once from <see cref="ModeVariable"/>.</summary>
-    public static CourseMode Mode { get; } = ParseMode(Environment.GetEnvironmentVariable(ModeVariable));
+    /// <summary>
+    /// The mode this process runs in, read once: <see cref="ModeVariable"/> when it is set, else the repository's
+    /// settings file (<see cref="CourseSettings"/>, the instructor's switch), else full.
+    /// </summary>
+    public static CourseMode Mode => mode.Value.Mode;
+
+    /// <summary>What chose <see cref="Mode"/>: <see cref="ModeVariable"/>, the settings file's name, or null (the default).</summary>
+    internal static string? ModeSource => mode.Value.Source;
+
+    static readonly Lazy<(CourseMode Mode, string? Source)> mode = new(() => ModeFrom(Environment.GetEnvironmentVariable(ModeVariable), Repository.Root));
+
+    /// <summary>The mode <paramref name="variable"/> (the environment variable's value) or else the settings file under <paramref name="root"/> gives, and which of the two gave it (null: neither, full by default).</summary>
+    internal static (CourseMode Mode, string? Source) ModeFrom(string? variable, string? root)
+    {
+        if (!string.IsNullOrWhiteSpace(variable)) return (ParseMode(variable), ModeVariable);
+        return root is not null && CourseSettings.ModeIn(Path.Combine(root, CourseSettings.FileName)) is { } chosen
+            ? (chosen, CourseSettings.FileName)
+            : (CourseMode.Full, null);
+    }
 
     /// <summary>Reads a <see cref="ModeVariable"/> value; a typo fails loudly instead of silently running the full course.</summary>
-    public static CourseMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
+    public static CourseMode ParseMode(string? value) => TryParseMode(value, out var parsed)
+        ? parsed
+        : throw new ArgumentException($"{ModeVariable}={value} is not a mode: use 'full' (the default) or 'fast'.");
+
+    internal static bool TryParseMode(string? value, out CourseMode mode)
     {
-        null or "" or "full" => CourseMode.Full,
-        "fast" => CourseMode.Fast,
-        _ => throw new ArgumentException($"{ModeVariable}={value} is not a mode: use 'full' (the default) or 'fast'."),
-    };
+        (var known, mode) = value?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "full" => (true, CourseMode.Full),
+            "fast" => (true, CourseMode.Fast),
+            _ => (false, CourseMode.Full),
+        };
+        return known;
+    }
+
+    /// <summary>
+    /// The one line of set-up every lesson starts with (<c>shared/Course.dib</c> runs it in a notebook, and it is the
+    /// first statement of every app in <c>apps/</c>): loads TorchSharp's native libraries, prepares how values are shown
+    /// (a notebook's outputs, or the console and PNG files) and prints what runs the lesson, in which mode.
+    /// </summary>
+    public static void Setup() => LessonSetup.Setup();
 
     /// <summary>
     /// True in CI's quick mode. Only the dataset factories read it (they keep fewer samples, see
@@ -39,21 +71,9 @@ public static class Course
     /// <summary>The data cache: <see cref="DataVariable"/> if set, else the repository's <c>data/</c> folder.</summary>
     public static string DataRoot => Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } custom
         ? Path.GetFullPath(custom)
-        : RepositoryData.Value;
-
-    static readonly Lazy<string> RepositoryData = new(() =>
-    {
-        // The library lives in <repo>/shared/bin; notebooks run from folders below <repo>.
-        foreach (var start in new[] { Path.GetDirectoryName(typeof(Course).Assembly.Location)!, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj")))
-                    return Path.Combine(dir.FullName, "data");
-            }
-        }
-        throw new DirectoryNotFoundException($"Cannot find the course's data folder above {Environment.CurrentDirectory}; set {DataVariable}.");
-    });
+        : Repository.Root is { } root
+            ? Path.Combine(root, "data")
+            : throw new DirectoryNotFoundException($"Cannot find the course's data folder above {Environment.CurrentDirectory}; set {DataVariable}.");
 
     /// <summary>
     /// Every device this machine can compute on: the CPU first, then each usable CUDA GPU. Section 2

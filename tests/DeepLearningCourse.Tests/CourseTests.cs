@@ -153,4 +153,43 @@ public class CourseTests
         var error = Assert.Throws<ArgumentException>(() => Course.ParseMode("fats"));
         Assert.Contains("COURSE_MODE", error.Message);
     }
+
+    [Fact]
+    public void The_settings_file_at_the_repository_root_sets_the_mode_and_the_variable_wins_over_it()
+    {
+        var root = Directory.CreateTempSubdirectory("course-settings-");
+        try
+        {
+            Assert.Equal((CourseMode.Full, null), Course.ModeFrom(null, root.FullName));
+            File.WriteAllText(Path.Combine(root.FullName, CourseSettings.FileName), "{ \"mode\": \"fast\" }");
+            Assert.Equal((CourseMode.Fast, CourseSettings.FileName), Course.ModeFrom(null, root.FullName));
+            Assert.Equal((CourseMode.Full, Course.ModeVariable), Course.ModeFrom("full", root.FullName));
+            Assert.Equal((CourseMode.Full, null), Course.ModeFrom(null, null));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"mode\": \"fats\" }", "\"fats\"")]
+    [InlineData("mode = fast", "not valid JSON")]
+    [InlineData("[]", "expected an object")]
+    public void A_bad_settings_file_is_an_error_naming_the_file(string content, string problem)
+    {
+        var root = Directory.CreateTempSubdirectory("course-settings-");
+        try
+        {
+            var file = Path.Combine(root.FullName, CourseSettings.FileName);
+            File.WriteAllText(file, content);
+            var error = Assert.Throws<InvalidDataException>(() => Course.ModeFrom("", root.FullName));
+            Assert.Contains(file, error.Message);
+            Assert.Contains(problem, error.Message);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }

@@ -266,10 +266,12 @@ public static partial class ExercisesNotebook
     /// </summary>
     static JsonObject Metadata(JsonObject? lessonCell)
     {
+        // The course library's FastSettings.Key; the runner does not load the library.
+        const string FastKey = "fast";
         if (lessonCell?["metadata"]?.DeepClone() is not JsonObject metadata) return new JsonObject();
-        var fast = metadata["course"]?[FastSettings.Key]?.DeepClone();
+        var fast = metadata["course"]?[FastKey]?.DeepClone();
         metadata.Remove("course");
-        if (fast is not null) metadata["course"] = new JsonObject { [FastSettings.Key] = fast };
+        if (fast is not null) metadata["course"] = new JsonObject { [FastKey] = fast };
         foreach (var key in metadata.Select(kv => kv.Key).Where(k => k.StartsWith("dotnet_repl_", StringComparison.Ordinal)).ToList())
             metadata.Remove(key);
         return metadata;

@@ -20,6 +20,7 @@ public static class Runner
                run-course --make-exercises [NOTEBOOK ...] (write each lesson's exercises notebook beside it)
           NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
           --fast           CI's fast mode (COURSE_MODE=fast): less data, and cells marked course.fast get their smaller settings
+                           (the course library runs them after the cell, as in VS Code)
           --record         write each passing notebook's outputs back into the lesson file
           --seed N         reseed torch with N right after the lesson seeds it (executed copies in full-seedN/ or
                            fast-seedN/, never recorded, not read by --results): bench/run's C# runs over several seeds
@@ -171,7 +172,6 @@ public static class Runner
         var input = Directory.CreateTempSubdirectory("course-run-");
         var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
         var source = replacement ?? NotebookJson.Load(notebook);
-        if (options.Fast) source = FastSettings.Inject(source);
         if (options.Seed is { } seed) source = SeedSetting.Inject(source, seed);
         NotebookJson.Save(RecordedOutputs.WithoutOutputs(source), fresh);
 

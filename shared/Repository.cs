@@ -1,0 +1,29 @@
+namespace DeepLearningCourse;
+
+/// <summary>
+/// The course repository this process runs from: the folder holding <c>shared/DeepLearningCourse.csproj</c>, found
+/// above the library's own folder (notebooks load it from <c>shared/bin</c>), above the file of a file-based app
+/// (<c>dotnet run apps/...cs</c> builds it elsewhere), or above the working directory.
+/// </summary>
+static class Repository
+{
+    static readonly Lazy<string?> root = new(() => Find(
+        Path.GetDirectoryName(typeof(Repository).Assembly.Location),
+        AppContext.GetData("EntryPointFileDirectoryPath") as string,
+        Environment.CurrentDirectory));
+
+    /// <summary>The repository's root folder, or null when this process runs outside one.</summary>
+    public static string? Root => root.Value;
+
+    /// <summary>The first folder, from each start upwards in turn, that holds the course library's project.</summary>
+    internal static string? Find(params string?[] starts)
+    {
+        foreach (var start in starts)
+        {
+            if (string.IsNullOrEmpty(start)) continue;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj"))) return dir.FullName;
+        }
+        return null;
+    }
+}
