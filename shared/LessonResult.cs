@@ -74,18 +74,24 @@ public static class LessonTargets
 public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode, bool OnStandIn = false)
 {
     /// <summary>Whether the value reaches the target (judged in full mode only).</summary>
-    public bool Met => Fault is null && Target.Target.IsMetBy(Value);
+    public bool Met => FaultKind is null && Target.Target.IsMetBy(Value);
 
     /// <summary>
     /// Why the value cannot stand as the lesson's result in any mode, in a sentence; null when it can. A loss or accuracy
     /// that is not a finite number means the training diverged; an accuracy below chance means the predictions, or the
     /// features under them, are wrong.
     /// </summary>
-    public string? Fault =>
-        !double.IsFinite(Value)
-            ? $"The {Target.Metric} is {Value.ToString(Formats.Number)}, not a number a lesson can report: the training diverged or the evaluation divided by zero. Look for the first epoch whose loss was not finite."
-        : Target.Chance is double chance && Value < chance
-            ? $"The {Target.Metric}, {Value.ToString(Target.Target.Format, Formats.Number)}, is below chance ({chance.ToString(Target.Target.Format, Formats.Number)} for {Target.Classes} classes): guessing would do better, so the model, its features or its labels are wrong."
+    public string? Fault => FaultKind switch
+    {
+        "not a number" => $"The {Target.Metric} is {Value.ToString(Formats.Number)}, not a number a lesson can report: the training diverged or the evaluation divided by zero. Look for the first epoch whose loss was not finite.",
+        "below chance" => $"The {Target.Metric}, {Value.ToString(Target.Target.Format, Formats.Number)}, is below chance ({Target.Chance!.Value.ToString(Target.Target.Format, Formats.Number)} for {Target.Classes} classes): guessing would do better, so the model, its features or its labels are wrong.",
+        _ => null,
+    };
+
+    /// <summary>The fault in a few words, as the result line shows it; null when there is none.</summary>
+    string? FaultKind =>
+        !double.IsFinite(Value) ? "not a number"
+        : Target.Chance is double chance && Value < chance ? "below chance"
         : null;
 
     public override string ToString() => string.Join(" | ",
@@ -93,7 +99,7 @@ public sealed record LessonResult(LessonTarget Target, double Value, string Data
         $"{Target.Lesson} - {Target.Title}",
         $"{Target.Metric} {Value.ToString(Target.Target.Format, Formats.Number)}",
         $"target {Target.Target}",
-        Fault is not null ? (double.IsFinite(Value) ? "FAILED (below chance)" : "FAILED (not a number)")
+        FaultKind is { } fault ? $"FAILED ({fault})"
             : Mode == CourseMode.Fast ? "not judged (fast mode)" : OnStandIn ? "not judged (stand-in)" : Met ? "met" : "MISSED",
         Data,
         $"{Mode.ToString().ToLowerInvariant()} mode");

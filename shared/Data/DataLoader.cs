@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
@@ -132,30 +131,12 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
     (Tensor, Tensor) Fetch(long[] indices)
     {
         using var scope = NewDisposeScope();
-        var batch = Dataset is IBatchedDataset batched ? Batch(batched, indices) : Stack(indices);
+        // libtorch's errors from a dataset's own code (its transform, usually) come out as one sentence naming the samples.
+        var batch = Dataset is IBatchedDataset batched
+            ? NativeErrors.Explained(() => batched.GetBatch(indices), () =>
+                $"The {Dataset.GetType().Name} could not make the batch of samples {string.Join(", ", indices.Take(3))}{(indices.Length > 3 ? ", …" : "")} (in its transform, if it has one)")
+            : Stack(indices);
         return (Place(batch["data"]), Place(batch["label"]));
-    }
-
-    /// <summary>A batch the dataset makes itself, with libtorch's errors (from its transform, usually) told as one sentence.</summary>
-    Dictionary<string, Tensor> Batch(IBatchedDataset dataset, long[] indices)
-    {
-        try { return dataset.GetBatch(indices); }
-        catch (ExternalException e)
-        {
-            var samples = string.Join(", ", indices.Take(3)) + (indices.Length > 3 ? ", …" : "");
-            throw new InvalidOperationException($"The {Dataset.GetType().Name} could not make the batch of samples {samples} " +
-                $"(in its transform, if it has one): {NativeErrors.Reason(e)}", e);
-        }
-    }
-
-    /// <summary>One sample, with libtorch's errors from the dataset's code or its transform told as one sentence naming it.</summary>
-    Dictionary<string, Tensor> Sample(long index)
-    {
-        try { return Dataset.GetTensor(index); }
-        catch (ExternalException e)
-        {
-            throw new InvalidOperationException($"The {Dataset.GetType().Name} could not make sample {index} (in its GetTensor or its transform): {NativeErrors.Reason(e)}", e);
-        }
     }
 
     Tensor Place(Tensor tensor) =>
@@ -197,7 +178,8 @@ public sealed class DataLoader : IEnumerable<(Tensor Data, Tensor Labels)>
                 items[i] = OpenMpThreads.OnOneThread(() =>
                 {
                     using var scope = NewDisposeScope();
-                    var item = Sample(indices[i]);
+                    var item = NativeErrors.Explained(() => Dataset.GetTensor(indices[i]), () =>
+                        $"The {Dataset.GetType().Name} could not make sample {indices[i]} (in its GetTensor or its transform)");
                     foreach (var tensor in item.Values) tensor.DetachFromDisposeScope();
                     return item;
                 });

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
@@ -144,11 +143,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
     Tensor Transform(Tensor image, string path)
     {
         if (transform is null) return image;
-        try { return transform.call(image); }
-        catch (ExternalException e)
-        {
-            throw new InvalidOperationException($"The transform failed on {path}, decoded as {image.Shape()}: {NativeErrors.Reason(e)}", e);
-        }
+        return NativeErrors.Explained(() => transform.call(image), () => $"The transform failed on {path}, decoded as {image.Shape()}");
     }
 
     /// <summary>Decoding already keeps every core busy; a prefetching thread would only compete with it.</summary>

@@ -12,4 +12,14 @@ static class NativeErrors
         var trace = message.IndexOf("Exception raised from", StringComparison.Ordinal);
         return string.Join(' ', (trace < 0 ? message : message[..trace]).Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    /// <summary>
+    /// Runs <paramref name="step"/>; a libtorch error from it comes out as an <see cref="InvalidOperationException"/>
+    /// in one sentence, <paramref name="what"/> failed followed by libtorch's <see cref="Reason"/>, the original inside.
+    /// </summary>
+    public static T Explained<T>(Func<T> step, Func<string> what)
+    {
+        try { return step(); }
+        catch (ExternalException e) { throw new InvalidOperationException($"{what()}: {Reason(e)}", e); }
+    }
 }

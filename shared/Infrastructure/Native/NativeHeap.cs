@@ -108,13 +108,17 @@ public static class NativeHeap
         }
     }
 
+    /// <summary>Whether <see cref="ZeroNewBlocks"/> had glibc zero every new block in this process.</summary>
+    public static bool ZeroesNewBlocks { get; private set; }
+
     /// <summary>
     /// Has glibc's malloc hand out every block filled with zeros, as fresh mappings already are; returns a sentence saying
     /// what was done. oneDNN v3.7.1 (libtorch 2.10) reads memory it never wrote: its AVX-512 and AVX2 backward convolutions
     /// pad a layer's channels to a block of 16 or 8, and where fewer channels are real (the autoencoders' 4) whatever bytes
     /// a freed tensor left in the padding enter the gradient, which turned NaN within 70 steps. Zeros there are what the
-    /// kernel assumes. The cost is a memset per heap block (blocks under the mmap threshold; a user's
-    /// <c>MALLOC_PERTURB_</c> or malloc tunables are kept). See docs/NATIVE.md.
+    /// kernel assumes. The cost: glibc writes each block when it hands it out and when it takes it back, and a block
+    /// mapped on its own is written before libtorch asks for huge pages for it, so it gets 4 kB pages. A user's
+    /// <c>MALLOC_PERTURB_</c> or malloc tunables are kept. See docs/NATIVE.md.
     /// </summary>
     public static string ZeroNewBlocks()
     {
@@ -126,7 +130,8 @@ public static class NativeHeap
             return "GLIBC_TUNABLES sets malloc's perturb byte: glibc's malloc keeps it.";
         try
         {
-            return Mallopt(M_PERTURB, ZeroingPerturbByte) == 1
+            ZeroesNewBlocks = Mallopt(M_PERTURB, ZeroingPerturbByte) == 1;
+            return ZeroesNewBlocks
                 ? "glibc's malloc hands out every block zeroed."
                 : "The C library refused to zero new blocks (mallopt returned 0).";
         }
