@@ -63,9 +63,6 @@ public static class NativeHeap
 
     static readonly string[] variables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"];
 
-    [DllImport("libc.so.6", EntryPoint = "setenv")]
-    static extern int SetNativeVariable(string name, string value, int overwrite);
-
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     static extern int Mallopt(int parameter, int value);
 
@@ -179,7 +176,7 @@ public static class NativeHeap
         try
         {
             // Into the C library's environment, where libtorch reads it (.NET keeps a copy of its own for child processes).
-            return SetNativeVariable(HugePagesVariable, "1", 0) == 0
+            return NativeEnvironment.Set(HugePagesVariable, "1")
                 ? (true, "libtorch asks the kernel for 2 MB pages for its blocks of 2 MB and more (transparent huge pages).")
                 : (false, $"The C library refused to set {HugePagesVariable}: libtorch's pages are 4 kB ones.");
         }

@@ -40,6 +40,19 @@ public class TorchNativeTests
     }
 
     [Fact]
+    public void OneDnn_is_kept_on_its_sse41_kernels_unless_the_user_chose()
+    {
+        var report = TorchNative.Load();
+        var chosen = Environment.GetEnvironmentVariable(OneDnnIsa.Variable);
+        // oneDNN reads the C library's environment, not .NET's copy of it.
+        Assert.Equal(chosen ?? OneDnnIsa.Cap, Marshal.PtrToStringUTF8(getenv(OneDnnIsa.Variable)));
+        Assert.Contains(chosen ?? OneDnnIsa.Cap, report.OneDnn);
+    }
+
+    [DllImport("libc.so.6")]
+    static extern IntPtr getenv(string name);
+
+    [Fact]
     public void Libtorch_comes_from_the_package_not_the_system()
     {
         var report = TorchNative.Load();

@@ -21,7 +21,8 @@ public class OfflineBackboneTests
         this.output = output;
     }
 
-    [Fact]
+    // Reference: compared with ONNX Runtime, so run again under each lower ONEDNN_MAX_CPU_ISA cap.
+    [Fact, Trait("Category", "Reference")]
     public void Conversion_matches_onnx_runtime_on_the_same_inputs()
     {
         var folder = OfflineWeights.Folder;
