@@ -70,9 +70,6 @@ public class NativeHeapTests
     public void After_loading_a_large_tensor_faults_in_huge_pages_where_the_kernel_gives_them()
     {
         var said = TorchNative.Load().HugePages;
-        // glibc writes zeros into every new block before libtorch asks for huge pages, so that block is faulted in
-        // 4 kB pages: the price of the oneDNN fix (NativeHeap.ZeroNewBlocks, docs/NATIVE.md). Measured where it is off.
-        if (NativeHeap.ZeroesNewBlocks) return;
         if (!NativeHeap.KernelGivesHugePages())
         {
             Assert.StartsWith("This kernel gives no transparent huge pages", said);

@@ -56,10 +56,7 @@ public static class NativeHeap
     /// <summary>Where Linux says whether it gives transparent huge pages: always, to regions that ask (madvise), or never.</summary>
     const string HugePagesSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
 
-    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3, M_PERTURB = -6;
-
-    /// <summary>glibc's perturb byte that makes every block it hands out zeros (it fills with the byte's complement).</summary>
-    const int ZeroingPerturbByte = 0xff;
+    const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
 
     static readonly string[] variables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"];
 
@@ -102,39 +99,6 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return "The C library is not glibc: its allocator is left as it is.";
-        }
-    }
-
-    /// <summary>Whether <see cref="ZeroNewBlocks"/> had glibc zero every new block in this process.</summary>
-    public static bool ZeroesNewBlocks { get; private set; }
-
-    /// <summary>
-    /// Has glibc's malloc hand out every block filled with zeros, as fresh mappings already are; returns a sentence saying
-    /// what was done. oneDNN v3.7.1 (libtorch 2.10) reads memory it never wrote: its AVX-512 and AVX2 backward convolutions
-    /// pad a layer's channels to a block of 16 or 8, and where fewer channels are real (the autoencoders' 4) whatever bytes
-    /// a freed tensor left in the padding enter the gradient, which turned NaN within 70 steps. Zeros there are what the
-    /// kernel assumes. The cost: glibc writes each block when it hands it out and when it takes it back, and a block
-    /// mapped on its own is written before libtorch asks for huge pages for it, so it gets 4 kB pages. A user's
-    /// <c>MALLOC_PERTURB_</c> or malloc tunables are kept. See docs/NATIVE.md.
-    /// </summary>
-    public static string ZeroNewBlocks()
-    {
-        if (!OperatingSystem.IsLinux())
-            return "Not Linux: the C library's blocks are left as they come.";
-        if (Environment.GetEnvironmentVariable("MALLOC_PERTURB_") is { } value)
-            return $"MALLOC_PERTURB_={value} is set in the environment: glibc's malloc keeps it.";
-        if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.perturb") == true)
-            return "GLIBC_TUNABLES sets malloc's perturb byte: glibc's malloc keeps it.";
-        try
-        {
-            ZeroesNewBlocks = Mallopt(M_PERTURB, ZeroingPerturbByte) == 1;
-            return ZeroesNewBlocks
-                ? "glibc's malloc hands out every block zeroed."
-                : "The C library refused to zero new blocks (mallopt returned 0).";
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return "The C library is not glibc: its blocks are left as they come.";
         }
     }
 

@@ -42,9 +42,6 @@ public static class TorchNative
         /// <summary>Whether libtorch asks for transparent huge pages, in a sentence (<see cref="NativeHeap.AdviseHugePages"/>).</summary>
         public string HugePages { get; init; } = "";
 
-        /// <summary>Whether the C library's new blocks come zeroed, in a sentence (<see cref="NativeHeap.ZeroNewBlocks"/>).</summary>
-        public string ZeroedBlocks { get; init; } = "";
-
         /// <summary>Which instruction set oneDNN's kernels may use, in a sentence (<see cref="OneDnnIsa.Apply"/>).</summary>
         public string OneDnn { get; init; } = "";
     }
@@ -57,14 +54,13 @@ public static class TorchNative
             if (report is not null) return report;
             // Before the libraries load: libtorch reads the variable once, at its first allocation.
             var hugePages = NativeHeap.AdviseHugePages(NativeHeap.KernelSetting());
-            var zeroed = NativeHeap.ZeroNewBlocks();
             var oneDnn = OneDnnIsa.Apply();
             var loaded = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LoadOnLinux() : new LoadReport([], null, [], "TorchSharp default");
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
             if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
             var heap = NativeHeap.SetMmapThreshold(hugePages.Asked ? NativeHeap.HugePageMmapThreshold : NativeHeap.MaxMmapThreshold);
-            return report = loaded with { Heap = heap, HugePages = hugePages.Sentence, ZeroedBlocks = zeroed, OneDnn = oneDnn };
+            return report = loaded with { Heap = heap, HugePages = hugePages.Sentence, OneDnn = oneDnn };
         }
     }
 

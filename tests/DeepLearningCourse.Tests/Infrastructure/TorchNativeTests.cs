@@ -18,28 +18,6 @@ public class TorchNativeTests
     }
 
     [Fact]
-    public void New_native_blocks_come_zeroed_unless_the_user_set_mallocs_perturb_byte()
-    {
-        var report = TorchNative.Load();
-        if (Environment.GetEnvironmentVariable("MALLOC_PERTURB_") is not null || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null)
-        {
-            Assert.False(NativeHeap.ZeroesNewBlocks, report.ZeroedBlocks);
-            return;
-        }
-        Assert.True(NativeHeap.ZeroesNewBlocks, report.ZeroedBlocks);
-        // A block written, freed and taken again (Marshal's blocks are malloc's on Linux) comes back as zeros.
-        const int bytes = 4096;
-        var block = Marshal.AllocHGlobal(bytes);
-        Marshal.Copy(Enumerable.Repeat((byte)0x7f, bytes).ToArray(), 0, block, bytes);
-        Marshal.FreeHGlobal(block);
-        var again = Marshal.AllocHGlobal(bytes);
-        var read = new byte[bytes];
-        Marshal.Copy(again, read, 0, bytes);
-        Marshal.FreeHGlobal(again);
-        Assert.All(read, value => Assert.Equal(0, value));
-    }
-
-    [Fact]
     public void OneDnn_is_kept_on_its_sse41_kernels_unless_the_user_chose()
     {
         var report = TorchNative.Load();
