@@ -112,11 +112,13 @@ public static class Course
     /// mode (CI trains on a fraction of the data), nor on stand-in data or weights (the course's numbers were
     /// measured on its own): the line then says so. A value that is no result at all (not a number, or an accuracy
     /// below chance) is printed, then thrown as a <see cref="LessonResultException"/> in every mode, so the cell fails.
+    /// For an accuracy, <paramref name="predictions"/> (how many it was measured on) lets a small test set score low by
+    /// bad luck without failing.
     /// </summary>
-    public static LessonResult Result(string lesson, string metric, double value, TextWriter? log = null)
+    public static LessonResult Result(string lesson, string metric, double value, long? predictions = null, TextWriter? log = null)
     {
         var (data, standIn) = Provenance.Snapshot();
-        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, data, Mode, standIn);
+        var result = new LessonResult(LessonTargets.Find(lesson, metric), value, data, Mode, standIn, predictions);
         (log ?? Console.Out).WriteLine(result);
         return result.Fault is { } fault ? throw new LessonResultException(result, fault) : result;
     }

@@ -69,10 +69,15 @@ public static class LessonTargets
 /// The target is judged only in full mode on the course's own data and networks: a value measured on an offline
 /// stand-in (<paramref name="OnStandIn"/>) answers a different question, so it is reported but not called met or missed.
 /// A value that is no result at all (<see cref="Fault"/>: not a number, or a classifier worse than guessing) fails in
-/// every mode.
+/// every mode. An accuracy measured on a known number of <paramref name="Predictions"/> is worse than guessing only when
+/// guessing would rarely do as badly (<see cref="SignificanceLevel"/>): a fast-mode run that tests 16 photos gets 1 right
+/// by chance about one time in seven.
 /// </remarks>
-public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode, bool OnStandIn = false)
+public sealed record LessonResult(LessonTarget Target, double Value, string Data, CourseMode Mode, bool OnStandIn = false, long? Predictions = null)
 {
+    /// <summary>How unlikely, at most, guessing must be to score as low as the accuracy did, for it to count as below chance.</summary>
+    public const double SignificanceLevel = 0.01;
+
     /// <summary>Whether the value reaches the target (judged in full mode only).</summary>
     public bool Met => FaultKind is null && Target.Target.IsMetBy(Value);
 
@@ -84,15 +89,33 @@ public sealed record LessonResult(LessonTarget Target, double Value, string Data
     public string? Fault => FaultKind switch
     {
         "not a number" => $"The {Target.Metric} is {Value.ToString(Formats.Number)}, not a number a lesson can report: the training diverged or the evaluation divided by zero. Look for the first epoch whose loss was not finite.",
-        "below chance" => $"The {Target.Metric}, {Value.ToString(Target.Target.Format, Formats.Number)}, is below chance ({Target.Chance!.Value.ToString(Target.Target.Format, Formats.Number)} for {Target.Classes} classes): guessing would do better, so the model, its features or its labels are wrong.",
+        "below chance" => $"The {Target.Metric}, {Value.ToString(Target.Target.Format, Formats.Number)}{(Predictions is long n ? $" of {n:N0} predictions" : "")}, is below chance ({Target.Chance!.Value.ToString(Target.Target.Format, Formats.Number)} for {Target.Classes} classes): guessing would do better, so the model, its features or its labels are wrong.",
         _ => null,
     };
 
     /// <summary>The fault in a few words, as the result line shows it; null when there is none.</summary>
     string? FaultKind =>
         !double.IsFinite(Value) ? "not a number"
-        : Target.Chance is double chance && Value < chance ? "below chance"
+        : Target.Chance is double chance && Value < chance && (Predictions is not long n || GuessingScoresAtMost(Value, n, chance) < SignificanceLevel) ? "below chance"
         : null;
+
+    /// <summary>The probability that <paramref name="n"/> guesses, each right with probability <paramref name="chance"/>, get at most <paramref name="accuracy"/> of them right.</summary>
+    internal static double GuessingScoresAtMost(double accuracy, long n, double chance)
+    {
+        var right = (long)Math.Round(accuracy * n);
+        // Binomial terms from log-factorials, so that thousands of predictions neither overflow nor underflow midway
+        var sum = 0.0;
+        for (long k = 0; k <= right; k++)
+            sum += Math.Exp(LogChoose(n, k) + k * Math.Log(chance) + (n - k) * Math.Log(1 - chance));
+        return Math.Min(1, sum);
+    }
+
+    static double LogChoose(long n, long k)
+    {
+        var log = 0.0;
+        for (long i = 1; i <= k; i++) log += Math.Log(n - k + i) - Math.Log(i);
+        return log;
+    }
 
     public override string ToString() => string.Join(" | ",
         "Result",

@@ -17,8 +17,8 @@ public class CourseTests
         _ = new ImageFolder(root.Combine(name));
 
         var log = new StringWriter();
-        var met = Course.Result("Section 2 Part 5", "test accuracy", 0.871, log);
-        var missed = Course.Result("Section 2 Part 5", "test accuracy", 0.5, TextWriter.Null);
+        var met = Course.Result("Section 2 Part 5", "test accuracy", 0.871, log: log);
+        var missed = Course.Result("Section 2 Part 5", "test accuracy", 0.5, log: TextWriter.Null);
 
         var line = log.ToString().TrimEnd();
         var fields = line.Split(" | ");
@@ -78,7 +78,7 @@ public class CourseTests
         Assert.Contains("not a number", result.Fault);
 
         var log = new StringWriter();
-        var thrown = Assert.Throws<LessonResultException>(() => Course.Result("Section 3 Lesson 8", "reported training loss", loss, log));
+        var thrown = Assert.Throws<LessonResultException>(() => Course.Result("Section 3 Lesson 8", "reported training loss", loss, log: log));
         Assert.StartsWith("Result | Section 3 Lesson 8", log.ToString());
         Assert.Equal(thrown.Message, thrown.Result.Fault);
     }
@@ -97,9 +97,30 @@ public class CourseTests
             Assert.Equal(fails, result.Fault is not null);
             Assert.Equal(fails, result.ToString().Contains("FAILED (below chance)"));
         }
-        if (fails) Assert.Throws<LessonResultException>(() => Course.Result(lesson, "test accuracy", accuracy, TextWriter.Null));
-        else Course.Result(lesson, "test accuracy", accuracy, TextWriter.Null);
+        if (fails) Assert.Throws<LessonResultException>(() => Course.Result(lesson, "test accuracy", accuracy, log: TextWriter.Null));
+        else Course.Result(lesson, "test accuracy", accuracy, log: TextWriter.Null);
     }
+
+    [Theory]
+    [InlineData(0.0625, 16, false)]   // 1 of 16 right: guessing among 5 does as badly 14% of the time
+    [InlineData(0.0, 16, false)]      // 0 of 16: 2.8% of the time
+    [InlineData(0.0, 30, true)]       // 0 of 30: 0.12% of the time
+    [InlineData(0.08, 75, true)]      // 6 of 75: 0.39% of the time
+    [InlineData(0.0933, 75, false)]   // 7 of 75: 1.04% of the time
+    public void An_accuracy_on_few_predictions_is_below_chance_only_when_guessing_would_rarely_score_as_low(double accuracy, long predictions, bool fails)
+    {
+        var result = new LessonResult(LessonTargets.Find("Section 3 Lesson 5", "test accuracy"), accuracy, "stand-in", CourseMode.Fast, OnStandIn: true, predictions);
+        Assert.Equal(fails, result.Fault is not null);
+        if (fails) Assert.Contains($"of {predictions} predictions", result.Fault);
+    }
+
+    [Theory]
+    [InlineData(0, 16, 0.2, 0.0281475)]
+    [InlineData(1, 16, 0.2, 0.1407375)]
+    [InlineData(6, 75, 0.2, 0.0038828)]
+    [InlineData(2500, 5000, 0.5, 0.5056)]
+    public void Guessing_probabilities_are_binomial(long right, long n, double chance, double expected) =>
+        Assert.Equal(expected, LessonResult.GuessingScoresAtMost((double)right / n, n, chance), 3);
 
     [Fact]
     public void Every_accuracy_target_names_its_classes()
@@ -113,7 +134,7 @@ public class CourseTests
     [InlineData("Section 2 Part 5", "test acuracy")]
     public void An_unknown_lesson_or_metric_lists_the_known_ones(string lesson, string metric)
     {
-        var error = Assert.Throws<ArgumentException>(() => Course.Result(lesson, metric, 0.9, TextWriter.Null));
+        var error = Assert.Throws<ArgumentException>(() => Course.Result(lesson, metric, 0.9, log: TextWriter.Null));
         Assert.Contains($"'{metric}'", error.Message);
         Assert.Contains($"'{lesson}'", error.Message);
         Assert.All(LessonTargets.All, known => Assert.Contains($"{known.Lesson}: {known.Metric}", error.Message));
