@@ -30,7 +30,7 @@ public static class Results
         {
             var notebook = NotebookJson.Load(path);
             var measured = (double?)notebook["metadata"]?["course"]?["run"]?["wall_seconds"];
-            foreach (var line in OutputLines(notebook).Where(l => l.StartsWith("Result | ")))
+            foreach (var line in ResultLines(notebook))
             {
                 var fields = line.Split(" | ");
                 // Result | lesson - title | metric value | target t | judgement | data | mode
@@ -71,6 +71,9 @@ public static class Results
         log.WriteLine($"Wrote {rows.Count} full-mode result(s) to {markdownPath}" + (skipped > 0 ? $"; ignored {skipped} fast-mode result(s)." : "."));
         return rows.Count > 0 ? 0 : 65;
     }
+
+    /// <summary>The "Result | ..." lines an executed lesson printed.</summary>
+    internal static IEnumerable<string> ResultLines(JsonObject notebook) => OutputLines(notebook).Where(l => l.StartsWith("Result | "));
 
     /// <summary>Every line of text the notebook's cells printed or displayed as plain text.</summary>
     static IEnumerable<string> OutputLines(JsonObject notebook)

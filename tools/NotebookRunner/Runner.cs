@@ -106,6 +106,9 @@ public static class Runner
             }
             Trx.Write(Path.ChangeExtension(executed, ".trx"), [result]);
             log.WriteLine(result.Summary(relative));
+            // The lesson's own result line, so the number shows without opening the executed notebook
+            if (!ExercisesNotebook.IsExercises(notebook) && File.Exists(executed))
+                foreach (var line in Results.ResultLines(NotebookJson.Load(executed))) log.WriteLine($"      {line}");
             if (!result.Passed) failed++;
             else if (options.Record) Record(notebook, executed, mode, log);
         }
