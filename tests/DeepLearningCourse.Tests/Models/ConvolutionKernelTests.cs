@@ -7,7 +7,8 @@ namespace DeepLearningCourse.Tests.Models;
 /// <summary>
 /// The convolutional autoencoders' layers on whatever kernels this CPU's oneDNN picks. A 4-channel convolution is
 /// padded to a 16-channel block on AVX-512 (8 on AVX2), and oneDNN v3.7.1 read that padding unwritten: the input
-/// gradient turned NaN within 70 steps. tools/test runs these once more under each lower ONEDNN_MAX_CPU_ISA cap.
+/// gradient turned NaN within 70 steps, and the weight gradients were wrong. The library keeps oneDNN on SSE4.1
+/// (OneDnnIsa), which these tests check; run them with ONEDNN_MAX_CPU_ISA set higher to try a CPU's faster kernels.
 /// </summary>
 [Trait("Category", "Reference")]
 public class ConvolutionKernelTests
