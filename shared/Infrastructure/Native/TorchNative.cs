@@ -42,7 +42,7 @@ public static class TorchNative
         /// <summary>Whether libtorch asks for transparent huge pages, in a sentence (<see cref="NativeHeap.AdviseHugePages"/>).</summary>
         public string HugePages { get; init; } = "";
 
-        /// <summary>Which instruction set oneDNN's kernels may use, in a sentence (<see cref="OneDnnIsa.Apply"/>).</summary>
+        /// <summary>Which instruction set oneDNN's kernels may use, and whether libtorch uses them, in two sentences (<see cref="OneDnnIsa.Apply"/>, <see cref="AtenOneDnn.SwitchOff"/>).</summary>
         public string OneDnn { get; init; } = "";
     }
 
@@ -59,8 +59,9 @@ public static class TorchNative
             // Touching torch now initialises TorchSharp against what was just loaded.
             torch.InitializeDeviceType(DeviceType.CPU);
             if (loaded.NativeFolders.Count > 0) EnsureNoForeignLibtorch(loaded.NativeFolders);
+            var aten = AtenOneDnn.SwitchOff(loaded.NativeFolders);
             var heap = NativeHeap.SetMmapThreshold(hugePages.Asked ? NativeHeap.HugePageMmapThreshold : NativeHeap.MaxMmapThreshold);
-            return report = loaded with { Heap = heap, HugePages = hugePages.Sentence, OneDnn = oneDnn };
+            return report = loaded with { Heap = heap, HugePages = hugePages.Sentence, OneDnn = $"{oneDnn} {aten}" };
         }
     }
 

@@ -27,6 +27,15 @@ public class TorchNativeTests
         Assert.Contains(chosen ?? OneDnnIsa.Cap, report.OneDnn);
     }
 
+    [Fact]
+    public void Libtorch_computes_without_onednn_unless_the_user_chose_its_kernels()
+    {
+        var report = TorchNative.Load();
+        var chosen = Environment.GetEnvironmentVariable(OneDnnIsa.Variable) is not null;
+        Assert.Equal(chosen, AtenOneDnn.Enabled);
+        Assert.Contains(chosen ? "keeps using oneDNN" : "its own kernels", report.OneDnn);
+    }
+
     [DllImport("libc.so.6")]
     static extern IntPtr getenv(string name);
 
