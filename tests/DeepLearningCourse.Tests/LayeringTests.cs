@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using DeepLearningCourse.Tests.Models;
 
 namespace DeepLearningCourse.Tests;
 
@@ -10,7 +9,7 @@ namespace DeepLearningCourse.Tests;
 /// </summary>
 public sealed class LayeringTests
 {
-    static string Shared => Path.Combine(OfflineWeights.RepositoryRoot, "shared");
+    static string Shared => Path.Combine(RepositoryFolder.Root, "shared");
 
     /// <summary><c>Course.</c> as a name (not the end of <c>DeepLearningCourse.</c>), or the facade imported statically.</summary>
     static readonly Regex FacadeUse = new(@"(?<![\w])Course\s*\.|using\s+static\s+DeepLearningCourse\.Course\s*;", RegexOptions.Compiled);
