@@ -1,4 +1,3 @@
-using DeepLearningCourse.Infrastructure.Onnx;
 using DeepLearningCourse.Models;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
