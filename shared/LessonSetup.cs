@@ -1,4 +1,3 @@
-using DeepLearningCourse.Display;
 using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using Microsoft.DotNet.Interactive;
