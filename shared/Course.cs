@@ -1,10 +1,8 @@
+using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
 namespace DeepLearningCourse;
-
-/// <summary>How much work a lesson does: everything (learners) or a quick pass (CI).</summary>
-public enum CourseMode { Full, Fast }
 
 /// <summary>
 /// The course as a whole: the run mode, the data folder, the devices this machine has, and the result line
@@ -14,46 +12,19 @@ public enum CourseMode { Full, Fast }
 public static class Course
 {
     /// <summary>Environment variable that selects the mode: <c>fast</c> for CI, anything else (or unset) for full.</summary>
-    public const string ModeVariable = "COURSE_MODE";
+    public const string ModeVariable = CourseSettings.ModeVariable;
 
     /// <summary>Environment variable that overrides where datasets and weights are cached.</summary>
-    public const string DataVariable = "COURSE_DATA";
+    public const string DataVariable = CourseSettings.DataVariable;
 
     /// <summary>
     /// The mode this process runs in, read once: <see cref="ModeVariable"/> when it is set, else the repository's
-    /// settings file (<see cref="CourseSettings"/>, the instructor's switch), else full.
+    /// settings file (<c>course-settings.json</c>, the instructor's switch), else full.
     /// </summary>
-    public static CourseMode Mode => mode.Value.Mode;
-
-    /// <summary>What chose <see cref="Mode"/>: <see cref="ModeVariable"/>, the settings file's name, or null (the default).</summary>
-    internal static string? ModeSource => mode.Value.Source;
-
-    static readonly Lazy<(CourseMode Mode, string? Source)> mode = new(() => ModeFrom(Environment.GetEnvironmentVariable(ModeVariable), Repository.Root));
-
-    /// <summary>The mode <paramref name="variable"/> (the environment variable's value) or else the settings file under <paramref name="root"/> gives, and which of the two gave it (null: neither, full by default).</summary>
-    internal static (CourseMode Mode, string? Source) ModeFrom(string? variable, string? root)
-    {
-        if (!string.IsNullOrWhiteSpace(variable)) return (ParseMode(variable), ModeVariable);
-        return root is not null && CourseSettings.ModeIn(Path.Combine(root, CourseSettings.FileName)) is { } chosen
-            ? (chosen, CourseSettings.FileName)
-            : (CourseMode.Full, null);
-    }
+    public static CourseMode Mode => CourseSettings.Mode;
 
     /// <summary>Reads a <see cref="ModeVariable"/> value; a typo fails loudly instead of silently running the full course.</summary>
-    public static CourseMode ParseMode(string? value) => TryParseMode(value, out var parsed)
-        ? parsed
-        : throw new ArgumentException($"{ModeVariable}={value} is not a mode: use 'full' (the default) or 'fast'.");
-
-    internal static bool TryParseMode(string? value, out CourseMode mode)
-    {
-        (var known, mode) = value?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "full" => (true, CourseMode.Full),
-            "fast" => (true, CourseMode.Fast),
-            _ => (false, CourseMode.Full),
-        };
-        return known;
-    }
+    public static CourseMode ParseMode(string? value) => CourseSettings.ParseMode(value);
 
     /// <summary>
     /// The one line of set-up every lesson starts with (<c>shared/Course.dib</c> runs it in a notebook, and it is the
@@ -62,18 +33,8 @@ public static class Course
     /// </summary>
     public static void Setup() => LessonSetup.Setup();
 
-    /// <summary>
-    /// True in CI's quick mode. Only the dataset factories read it (they keep fewer samples, see
-    /// <see cref="Data.FastMode"/>); lessons never do, so they read the same in both modes.
-    /// </summary>
-    internal static bool IsFast => Mode == CourseMode.Fast;
-
     /// <summary>The data cache: <see cref="DataVariable"/> if set, else the repository's <c>data/</c> folder.</summary>
-    public static string DataRoot => Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } custom
-        ? Path.GetFullPath(custom)
-        : Repository.Root is { } root
-            ? Path.Combine(root, "data")
-            : throw new DirectoryNotFoundException($"Cannot find the course's data folder above {Environment.CurrentDirectory}; set {DataVariable}.");
+    public static string DataRoot => CourseSettings.DataRoot;
 
     /// <summary>
     /// Every device this machine can compute on: the CPU first, then each usable CUDA GPU. Section 2

@@ -1,4 +1,4 @@
-using DeepLearningCourse.Display;
+using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Infrastructure.Native;
 using Microsoft.DotNet.Interactive;
 
@@ -20,13 +20,13 @@ static class LessonSetup
         // print(), str() and ToString() then show values the way PyTorch users expect.
         TorchSharp.torch.TensorStringStyle = TorchSharp.TensorStringStyle.Numpy;
         NotebookFormatters.Register();
-        if (Course.IsFast && !fastSettingsApplied && KernelInvocationContext.Current?.HandlingKernel is { } kernel)
+        if (Course.Mode == CourseMode.Fast && !fastSettingsApplied && KernelInvocationContext.Current?.HandlingKernel is { } kernel)
         {
             FastSettings.RunAfterCells(kernel, Environment.CurrentDirectory);
             fastSettingsApplied = true;
         }
         // The first line every lesson prints: what runs it, and in which mode (CI's fast mode uses less data).
-        var chosenBy = Course.ModeSource == CourseSettings.FileName ? $" (set by {CourseSettings.FileName})" : "";
+        var chosenBy = CourseSettings.ModeSource == CourseSettings.FileName ? $" (set by {CourseSettings.FileName})" : "";
         Console.WriteLine($"Course library ready | TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)}, " +
             $"libtorch {TorchSharp.torch.__version__} ({native.Backend}) | CUDA available: {(TorchSharp.torch.cuda.is_available() ? "yes" : "no")} | {Course.Mode.ToString().ToLowerInvariant()} mode{chosenBy}");
     }

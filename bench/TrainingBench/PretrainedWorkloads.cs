@@ -1,5 +1,4 @@
 using DeepLearningCourse.Data;
-using DeepLearningCourse.Infrastructure.Onnx;
 using DeepLearningCourse.Models;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,14 +1,15 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using DeepLearningCourse.Infrastructure;
 using TorchSharp;
 
 namespace DeepLearningCourse.Data;
 
 /// <summary>
 /// The course's datasets, constructed the same way everywhere, like torchvision's: train or test, an
-/// optional transform, and a root folder that defaults to <see cref="Course.DataRoot"/>. Canonical files
-/// missing from the cache are downloaded (pinned SHA-256) when a network exists; offline,
-/// <c>tools/fetch-data</c> fills the cache, with labelled stand-ins where the real data cannot be had.
+/// optional transform, and a root folder that defaults to the course's data cache
+/// (<see cref="CourseSettings.DataRoot"/>). Canonical files missing from the cache are downloaded (pinned SHA-256)
+/// when a network exists; offline, <c>tools/fetch-data</c> fills the cache, with labelled stand-ins where the real data cannot be had.
 /// Every dataset prints (<c>Console.WriteLine(trainset)</c>) which data it really is.
 /// </summary>
 /// <example>
@@ -24,22 +25,22 @@ public static class Datasets
 {
     /// <summary>MNIST digits: items {"data": float32 [1,28,28] in [0,1] before the transform, "label": int64}.</summary>
     public static InMemoryImageDataset MNIST(bool train = true, torchvision.ITransform? transform = null, string? root = null) =>
-        LoadIdx(DatasetCatalog.Mnist, train, transform, root, Course.IsFast);
+        LoadIdx(DatasetCatalog.Mnist, train, transform, root, FastMode.IsOn);
 
     /// <summary>Fashion-MNIST: items {"data": float32 [1,28,28] in [0,1] before the transform, "label": int64}.</summary>
     public static InMemoryImageDataset FashionMNIST(bool train = true, torchvision.ITransform? transform = null, string? root = null) =>
-        LoadIdx(DatasetCatalog.FashionMnist, train, transform, root, Course.IsFast);
+        LoadIdx(DatasetCatalog.FashionMnist, train, transform, root, FastMode.IsOn);
 
     /// <summary>CIFAR-10: items {"data": float32 [3,32,32] in [0,1] before the transform, "label": int64}.</summary>
     public static InMemoryImageDataset CIFAR10(bool train = true, torchvision.ITransform? transform = null, string? root = null) =>
-        LoadCifar10(train, transform, root, Course.IsFast);
+        LoadCifar10(train, transform, root, FastMode.IsOn);
 
     /// <summary>
     /// Photos one folder per class (torchvision's ImageFolder); items {"data": float32 [3,H,W], "label": int64}.
     /// Give a transform that makes every image the same size before batching them.
     /// </summary>
     public static ImageFolder ImageFolder(string root, torchvision.ITransform? transform = null) =>
-        new(root, transform, ImageFile.DefaultMaxPixels, source: null, train: null, fast: Course.IsFast);
+        new(root, transform, ImageFile.DefaultMaxPixels, source: null, train: null, fast: FastMode.IsOn);
 
     /// <summary>The course's Cat/Dog photos (<c>Cat_Dog_data/train</c> or <c>/test</c>), or their offline stand-in.</summary>
     public static ImageFolder CatsAndDogs(bool train = true, torchvision.ITransform? transform = null, string? root = null) =>
@@ -53,7 +54,7 @@ public static class Datasets
     /// The character-RNN's novel: <i>Anna Karenina</i> as the course ships it, or its offline stand-in.
     /// In fast mode only the first <see cref="FastMode.TextLimit"/> characters are kept.
     /// </summary>
-    public static CharacterCorpus AnnaKarenina(string? root = null) => LoadNovel(root, Course.IsFast);
+    public static CharacterCorpus AnnaKarenina(string? root = null) => LoadNovel(root, FastMode.IsOn);
 
     /// <summary>
     /// Splits <paramref name="dataset"/> at random into a training part and a validation part holding
@@ -73,7 +74,7 @@ public static class Datasets
 
     internal static InMemoryImageDataset LoadIdx(DatasetCatalog.IdxDataset spec, bool train, torchvision.ITransform? transform, string? root, bool fast)
     {
-        var folder = Path.Combine(root ?? Course.DataRoot, spec.Folder);
+        var folder = Path.Combine(root ?? CourseSettings.DataRoot, spec.Folder);
         var (imagesFile, labelsFile) = train ? (spec.TrainImages, spec.TrainLabels) : (spec.TestImages, spec.TestLabels);
         // A dataset is present only when both splits are: downloading one split alone would leave a
         // folder that looks complete (to tools/fetch-data too) and fails offline for the other split.
@@ -109,7 +110,7 @@ public static class Datasets
 
     internal static InMemoryImageDataset LoadCifar10(bool train, torchvision.ITransform? transform, string? root, bool fast)
     {
-        var cache = root ?? Course.DataRoot;
+        var cache = root ?? CourseSettings.DataRoot;
         var folder = Path.Combine(cache, DatasetCatalog.Cifar10Folder);
         if (!Directory.Exists(folder)) DownloadCifar10(cache, folder, DatasetCatalog.Cifar10Archive);
 
@@ -135,7 +136,7 @@ public static class Datasets
 
     internal static CharacterCorpus LoadNovel(string? root, bool fast)
     {
-        var folder = Path.Combine(root ?? Course.DataRoot, DatasetCatalog.NovelFolder);
+        var folder = Path.Combine(root ?? CourseSettings.DataRoot, DatasetCatalog.NovelFolder);
         var path = Path.Combine(folder, DatasetCatalog.NovelFile);
         if (!File.Exists(path))
             throw new DatasetUnavailableException("Anna Karenina", folder, [],
@@ -149,12 +150,12 @@ public static class Datasets
 
     static ImageFolder PhotoFolder(string name, string folderName, string url, bool train, torchvision.ITransform? transform, string? root)
     {
-        var folder = Path.Combine(root ?? Course.DataRoot, folderName);
+        var folder = Path.Combine(root ?? CourseSettings.DataRoot, folderName);
         var split = Path.Combine(folder, train ? "train" : "test");
         if (!Directory.Exists(split))
-            throw new DatasetUnavailableException(name, folder, [], $"download {url} and unzip it into {root ?? Course.DataRoot} yourself");
+            throw new DatasetUnavailableException(name, folder, [], $"download {url} and unzip it into {root ?? CourseSettings.DataRoot} yourself");
         RequireSameClasses(folder);
-        return new ImageFolder(split, transform, ImageFile.DefaultMaxPixels, name, train, Course.IsFast);
+        return new ImageFolder(split, transform, ImageFile.DefaultMaxPixels, name, train, FastMode.IsOn);
     }
 
     /// <summary>Labels are class indices, so train/ and test/ must list the same class folders or a label would mean two classes.</summary>

@@ -60,7 +60,7 @@ public static class Downloader
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new IOException($"Downloading {dataset} from {url} failed on this machine, not on the network: writing {target} failed ({e.Message}). " +
-                    $"The data cache {folder} must be writable and have free space; set {Course.DataVariable} to use another folder.", e);
+                    $"The data cache {folder} must be writable and have free space; set {CourseSettings.DataVariable} to use another folder.", e);
             }
         }
         if (mismatch is not null)

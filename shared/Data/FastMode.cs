@@ -1,3 +1,5 @@
+using DeepLearningCourse.Infrastructure;
+
 namespace DeepLearningCourse.Data;
 
 /// <summary>
@@ -9,6 +11,12 @@ namespace DeepLearningCourse.Data;
 /// </summary>
 public static class FastMode
 {
+    /// <summary>
+    /// True in CI's quick mode. In the data layer only this class reads the mode (the dataset factories ask it);
+    /// lessons never do, so they read the same in both modes.
+    /// </summary>
+    internal static bool IsOn => CourseSettings.Mode == CourseMode.Fast;
+
     /// <summary>The most training samples a dataset keeps in fast mode.</summary>
     public const int TrainLimit = 2000;
 

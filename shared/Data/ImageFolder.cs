@@ -30,7 +30,7 @@ public sealed class ImageFolder : torch.utils.data.Dataset, IBatchedDataset
     /// folders whose names start with '.' are skipped, and linked folders are followed, each folder once.
     /// </summary>
     public ImageFolder(string root, torchvision.ITransform? transform = null, long maxPixels = ImageFile.DefaultMaxPixels)
-        : this(root, transform, maxPixels, source: null, train: null, fast: Course.IsFast) { }
+        : this(root, transform, maxPixels, source: null, train: null, fast: FastMode.IsOn) { }
 
     /// <summary>As the public constructor, with the dataset's name, its split and the mode given explicitly.</summary>
     internal ImageFolder(string root, torchvision.ITransform? transform, long maxPixels, string? source, bool? train, bool fast)

@@ -1,3 +1,4 @@
+using DeepLearningCourse.Infrastructure;
 using static TorchSharp.torch;
 
 namespace DeepLearningCourse.Data;
@@ -10,7 +11,7 @@ namespace DeepLearningCourse.Data;
 public static class Photos
 {
     /// <summary>The folder of named photos under the data cache.</summary>
-    public static string Folder(string? root = null) => Path.Combine(root ?? Course.DataRoot, "photos");
+    public static string Folder(string? root = null) => Path.Combine(root ?? CourseSettings.DataRoot, "photos");
 
     /// <summary>The names available in <see cref="Folder"/>, e.g. <c>nagasaki-boats</c>.</summary>
     public static IReadOnlyList<string> Names(string? root = null) =>

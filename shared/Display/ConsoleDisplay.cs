@@ -5,7 +5,7 @@ namespace DeepLearningCourse.Display;
 
 /// <summary>
 /// <c>display(value)</c> for the apps in <c>apps/</c>, which run a lesson outside any notebook: what a notebook
-/// shows under a cell, an app prints to the console, through the same formatters (<see cref="NotebookFormatters"/>),
+/// shows under a cell, an app prints to the console, through the same formatters (those <c>Course.Setup</c> registers),
 /// and a picture becomes a PNG file in a folder named after the lesson, its path printed where the notebook would
 /// show the picture. Named as the notebooks' own <c>display</c>, so a lesson's code runs unchanged in its app.
 /// </summary>

@@ -10,9 +10,6 @@ static class Compare
     public static bool Same(Tensor answer, Tensor expected) =>
         answer.shape.SequenceEqual(expected.shape) && Values(answer).allclose(Values(expected), rtol: 1e-4, atol: 1e-5);
 
-    /// <summary>Whether the answer equals any of the candidates, by shape and value (shape mismatches are simply false).</summary>
-    public static bool SameAsAny(Tensor answer, params Tensor[] candidates) => candidates.Any(c => Same(answer, c));
-
     /// <summary>The tensor as float32 on the CPU, outside autograd, so comparisons work whatever the learner's device and dtype.</summary>
     public static Tensor Values(Tensor tensor) => tensor.detach().cpu().to_type(ScalarType.Float32);
 

@@ -1,5 +1,4 @@
 using DeepLearningCourse.Data;
-using DeepLearningCourse.Infrastructure.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
+using DeepLearningCourse.Infrastructure;
 
 namespace DeepLearningCourse.Models;
 
 /// <summary>
-/// Where pretrained weights live (<c>weights/</c> under <see cref="Course.DataRoot"/>) and how
+/// Where pretrained weights live (<c>weights/</c> under the data cache, <see cref="CourseSettings.DataRoot"/>) and how
 /// a file the course downloads is checked before use.
 /// </summary>
 public static class WeightFiles
@@ -12,7 +13,7 @@ public static class WeightFiles
     public const string FetchCommand = "tools/fetch-weights";
 
     /// <summary>The weights folder of the data cache.</summary>
-    public static string Folder => Path.Combine(Course.DataRoot, "weights");
+    public static string Folder => Path.Combine(CourseSettings.DataRoot, "weights");
 
     /// <summary>
     /// Returns <paramref name="path"/> once its SHA-256 is <paramref name="sha256"/>; otherwise

@@ -1,5 +1,4 @@
 using DeepLearningCourse.Infrastructure;
-using DeepLearningCourse.Models;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -139,13 +138,13 @@ public sealed class Checkpoint<TConfig> : IDisposable
     /// against the model; if anything does not fit, nothing is copied and the error names the file (when
     /// this checkpoint came from one) and the parameter.
     /// </summary>
-    public void LoadInto(nn.Module model) => StateDicts.CopyInto(model, StateDict, file ?? "the checkpoint");
+    public void LoadInto(nn.Module model) => StateDictCopy.CopyInto(model, StateDict, file ?? "the checkpoint");
 
     /// <summary>The config as JSON, then one line per tensor: its name, shape and dtype.</summary>
     public override string ToString() =>
         // JSON shows array-valued settings (the hidden layer sizes) where a record's ToString prints "System.Int32[]".
         new StringBuilder().AppendLine($"{typeof(TConfig).Name} {JsonSerializer.Serialize(Config)}")
-            .AppendJoin(Environment.NewLine, StateDict.Select(kv => $"{kv.Key} {StateDicts.Describe(kv.Value)}"))
+            .AppendJoin(Environment.NewLine, StateDict.Select(kv => $"{kv.Key} {StateDictCopy.Describe(kv.Value)}"))
             .ToString();
 
     /// <summary>Disposes the tensors this checkpoint loaded from a file; tensors it was given stay the caller's.</summary>
@@ -220,12 +219,12 @@ static class CheckpointFile
             if (!names.Add(info.Name))
                 throw new InvalidDataException($"{path}: the checkpoint's header lists '{info.Name}' twice.");
             if (info.Shape.Any(d => d < 0))
-                throw new InvalidDataException($"{path}: '{info.Name}' has the impossible shape {StateDicts.Shape(info.Shape)}.");
+                throw new InvalidDataException($"{path}: '{info.Name}' has the impossible shape {StateDictCopy.Shape(info.Shape)}.");
             ScalarTypeOf(info, path);
             try { expected = checked(expected + ByteLength(info)); }
             catch (OverflowException)
             {
-                throw new InvalidDataException($"{path}: '{info.Name}' has shape {StateDicts.Shape(info.Shape)}, more than any file can hold.");
+                throw new InvalidDataException($"{path}: '{info.Name}' has shape {StateDictCopy.Shape(info.Shape)}, more than any file can hold.");
             }
         }
 

@@ -28,7 +28,7 @@ public sealed class ApiPageTests
     /// <summary>The backticked names in the middle column that start with a capital (TorchSharp's own are lower case or torch.*).</summary>
     static IEnumerable<string> LibraryNames()
     {
-        var page = File.ReadAllLines(Path.Combine(Root(), "docs", "API.md"));
+        var page = File.ReadAllLines(Path.Combine(RepositoryFolder.Root, "docs", "API.md"));
         foreach (var row in page.Where(line => line.StartsWith("| ") && !line.StartsWith("| PyTorch") && !line.StartsWith("|---")))
         {
             var cells = row.Split(" | ");
@@ -49,12 +49,5 @@ public sealed class ApiPageTests
             || Library.GetExportedTypes().Any(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static)
                 .Any(m => m.Name == parts[1] && m.IsDefined(typeof(System.Runtime.CompilerServices.ExtensionAttribute), false)
                           && m.GetParameters()[0].ParameterType.Name == parts[0]));
-    }
-
-    static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "docs", "API.md"))) return dir.FullName;
-        throw new DirectoryNotFoundException("docs/API.md not found above the test binaries");
     }
 }

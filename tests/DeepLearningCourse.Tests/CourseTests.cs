@@ -1,4 +1,5 @@
 using DeepLearningCourse.Data;
+using DeepLearningCourse.Infrastructure;
 using DeepLearningCourse.Tests.Data;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
@@ -181,11 +182,11 @@ public class CourseTests
         var root = Directory.CreateTempSubdirectory("course-settings-");
         try
         {
-            Assert.Equal((CourseMode.Full, null), Course.ModeFrom(null, root.FullName));
+            Assert.Equal((CourseMode.Full, null), CourseSettings.ModeFrom(null, root.FullName));
             File.WriteAllText(Path.Combine(root.FullName, CourseSettings.FileName), "{ \"mode\": \"fast\" }");
-            Assert.Equal((CourseMode.Fast, CourseSettings.FileName), Course.ModeFrom(null, root.FullName));
-            Assert.Equal((CourseMode.Full, Course.ModeVariable), Course.ModeFrom("full", root.FullName));
-            Assert.Equal((CourseMode.Full, null), Course.ModeFrom(null, null));
+            Assert.Equal((CourseMode.Fast, CourseSettings.FileName), CourseSettings.ModeFrom(null, root.FullName));
+            Assert.Equal((CourseMode.Full, Course.ModeVariable), CourseSettings.ModeFrom("full", root.FullName));
+            Assert.Equal((CourseMode.Full, null), CourseSettings.ModeFrom(null, null));
         }
         finally
         {
@@ -204,7 +205,7 @@ public class CourseTests
         {
             var file = Path.Combine(root.FullName, CourseSettings.FileName);
             File.WriteAllText(file, content);
-            var error = Assert.Throws<InvalidDataException>(() => Course.ModeFrom("", root.FullName));
+            var error = Assert.Throws<InvalidDataException>(() => CourseSettings.ModeFrom("", root.FullName));
             Assert.Contains(file, error.Message);
             Assert.Contains(problem, error.Message);
         }

@@ -98,10 +98,7 @@ public static class Program
     /// <summary>Where a notebook's app lives: <c>Section2-PyTorch/Part 4 - Fashion-MNIST.ipynb</c> → <c>apps/Section2-PyTorch/Part 4 - Fashion-MNIST.cs</c>.</summary>
     public static string AppPath(string notebook) => "apps/" + Path.ChangeExtension(notebook, ".cs");
 
-    static string Repository()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Run make-apps from inside the course repository.");
-    }
+    static string Repository() =>
+        DeepLearningCourse.Infrastructure.Repository.Find(Environment.CurrentDirectory)
+        ?? throw new DirectoryNotFoundException("Run make-apps from inside the course repository.");
 }

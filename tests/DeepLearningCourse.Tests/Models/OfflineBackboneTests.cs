@@ -1,4 +1,3 @@
-using DeepLearningCourse.Infrastructure.Onnx;
 using DeepLearningCourse.Models;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
@@ -199,7 +198,7 @@ public class OfflineBackboneTests
     [Fact]
     public void The_fetch_command_pins_the_hashes_the_library_checks()
     {
-        var script = File.ReadAllText(Path.Combine(OfflineWeights.RepositoryRoot, "tools", "fetch-weights"));
+        var script = File.ReadAllText(Path.Combine(RepositoryFolder.Root, "tools", "fetch-weights"));
         Assert.Contains($"{DnnImageFeaturizer.ModelFile} tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx {DnnImageFeaturizer.ModelSha256}", script);
         Assert.Contains($"{DnnImageFeaturizer.PreprocessFile} tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx {DnnImageFeaturizer.PreprocessSha256}", script);
     }

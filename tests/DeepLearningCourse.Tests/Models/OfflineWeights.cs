@@ -14,11 +14,9 @@ static class OfflineWeights
     /// <summary>The data cache's weights folder, with both ONNX files verified.</summary>
     public static string Folder => folder.Value;
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     static string Fetch()
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "tools", "fetch-weights")])
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryFolder.Root, "tools", "fetch-weights")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,14 +29,5 @@ static class OfflineWeights
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"tools/fetch-weights failed ({process.ExitCode}): {output.Result}{errors}");
         return WeightFiles.Folder;
-    }
-
-    static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tools", "fetch-weights"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException($"No tools/fetch-weights above {AppContext.BaseDirectory}.");
     }
 }

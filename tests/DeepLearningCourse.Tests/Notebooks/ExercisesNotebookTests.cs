@@ -6,15 +6,8 @@ namespace DeepLearningCourse.Tests.Notebooks;
 /// <summary>The exercises notebooks are generated from the lessons, and stay so.</summary>
 public sealed class ExercisesNotebookTests
 {
-    static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj"))) return dir.FullName;
-        throw new DirectoryNotFoundException("repository root");
-    }
-
     static IEnumerable<string> Lessons() =>
-        Directory.GetDirectories(Root(), "Section*").SelectMany(d => Directory.GetFiles(d, "*.ipynb"))
+        Directory.GetDirectories(RepositoryFolder.Root, "Section*").SelectMany(d => Directory.GetFiles(d, "*.ipynb"))
             .Where(p => !ExercisesNotebook.IsExercises(p)).Order(StringComparer.Ordinal);
 
     [Fact]

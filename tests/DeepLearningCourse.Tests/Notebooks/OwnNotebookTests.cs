@@ -10,7 +10,7 @@ namespace DeepLearningCourse.Tests.Notebooks;
 /// </summary>
 public sealed class OwnNotebookTests : IDisposable
 {
-    static readonly string Root = RepositoryRoot();
+    static readonly string Root = RepositoryFolder.Root;
 
     // Inside the repository (Course.dib looks for it above the notebook), in the ignored artifacts/ folder.
     readonly string inside = Path.Combine(Root, "artifacts", $"own-notebook-test-{Guid.NewGuid():N}");
@@ -103,13 +103,6 @@ public sealed class OwnNotebookTests : IDisposable
             .Where(o => (string?)o!["output_type"] == "stream")
             .SelectMany(o => o!["text"] is JsonArray lines ? lines.Select(l => (string?)l) : [(string?)o["text"]]));
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "shared", "DeepLearningCourse.csproj"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"No course repository above {AppContext.BaseDirectory}.");
     }
 
     public void Dispose()

@@ -12,12 +12,8 @@ public sealed class RunnerTests : IDisposable
 
     internal static string Fixture(string name)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "tests", "DeepLearningCourse.Tests", "Notebooks", "Fixtures", name);
-            if (File.Exists(path)) return path;
-        }
-        throw new FileNotFoundException(name);
+        var path = Path.Combine(RepositoryFolder.Root, "tests", "DeepLearningCourse.Tests", "Notebooks", "Fixtures", name);
+        return File.Exists(path) ? path : throw new FileNotFoundException(name, path);
     }
 
     static string Executed(string mode, string fixture) =>

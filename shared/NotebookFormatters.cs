@@ -1,11 +1,17 @@
-using Microsoft.DotNet.Interactive.Formatting;
+using DeepLearningCourse.Data;
+using DeepLearningCourse.Display;
 using DeepLearningCourse.Training;
 using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Formatting;
 using TorchSharp;
 
-namespace DeepLearningCourse.Display;
+namespace DeepLearningCourse;
 
-/// <summary>How the course's values appear in a notebook.</summary>
+/// <summary>
+/// How the course's values appear in a notebook (and, through <see cref="ConsoleDisplay"/>, in an app). Part of the
+/// notebook integration, beside <see cref="LessonSetup"/> which registers it: it names values from every layer
+/// (pictures, loaders, training histories), so it sits above them rather than in <c>Display</c>.
+/// </summary>
 public static class NotebookFormatters
 {
     static bool registered;
@@ -30,8 +36,8 @@ public static class NotebookFormatters
         Formatter.SetPreferredMimeTypesFor(typeof(torch.nn.Module), "text/plain");
 
         // A loader is enumerable: without this the notebook would iterate a whole epoch to show it.
-        Formatter.Register<Data.DataLoader>((loader, writer) => writer.Write(loader.ToString()), "text/plain");
-        Formatter.SetPreferredMimeTypesFor(typeof(Data.DataLoader), "text/plain");
+        Formatter.Register<DataLoader>((loader, writer) => writer.Write(loader.ToString()), "text/plain");
+        Formatter.SetPreferredMimeTypesFor(typeof(DataLoader), "text/plain");
 
         // Trainer.Fit already showed the table in this cell's output; a cell ending with the history shows it once.
         Formatter.Register<TrainingHistory>((history, writer) =>

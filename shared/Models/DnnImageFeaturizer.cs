@@ -1,9 +1,9 @@
-using DeepLearningCourse.Models;
+using DeepLearningCourse.Infrastructure.Onnx;
 using DeepLearningCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DeepLearningCourse.Infrastructure.Onnx;
+namespace DeepLearningCourse.Models;
 
 /// <summary>
 /// The course's offline pretrained backbone: the ResNet-18 ImageNet featurizer that ML.NET ships
