@@ -10,8 +10,7 @@ namespace DeepLearningCourse.Tests.Notebooks;
 /// </summary>
 public sealed partial class LessonListTests
 {
-    static readonly string Root = Repository.Find(AppContext.BaseDirectory)
-        ?? throw new DirectoryNotFoundException($"No course repository above {AppContext.BaseDirectory}.");
+    static readonly string Root = RepositoryFolder.Root;
 
     /// <summary>A lesson notebook (not an exercises notebook), as a path relative to the root with '/' separators.</summary>
     static IReadOnlyList<string> LessonNotebooks() =>
