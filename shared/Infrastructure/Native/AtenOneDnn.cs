@@ -7,8 +7,8 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// <c>torch.backends.mkldnn.enabled = False</c> does in Python; TorchSharp has no such switch, so the library calls
 /// libtorch's <c>at::Context</c> setters through their exported C++ names. oneDNN v3.7.1's faster kernels computed wrong
 /// convolution gradients (see <see cref="OneDnnIsa"/>); libtorch's own kernels matched float64 on every instruction set
-/// and trained faster than oneDNN's SSE4.1 ones. NNPACK, the fallback libtorch then tries, goes off too: it cannot run on
-/// most x86 CPUs and would print a warning into the first lesson that convolves. See docs/NATIVE.md.
+/// and trained faster than oneDNN's SSE4.1 ones (docs/NATIVE.md). NNPACK, the fallback libtorch then tries, goes off too: it cannot run on
+/// most x86 CPUs and would print a warning into the first lesson that convolves.
 /// </summary>
 static class AtenOneDnn
 {

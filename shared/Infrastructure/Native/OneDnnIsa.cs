@@ -1,11 +1,10 @@
 namespace DeepLearningCourse.Infrastructure.Native;
 
 /// <summary>
-/// Keeps oneDNN, libtorch's CPU convolution library, on its SSE4.1 kernels. oneDNN v3.7.1 (libtorch 2.10) computed
-/// wrong convolution gradients with its AVX2 and AVX-512 kernels on an AVX-512 AMD EPYC: the autoencoders' loss went
-/// NaN, and conv1's weight gradient (1 input channel) was off by up to 87% of its size against float64, depending on
-/// what ran before it in the process. The SSE4.1 kernels matched float64 in every case; convolutions train about 1.5
-/// times slower with them. A value the user gives <c>ONEDNN_MAX_CPU_ISA</c> is kept. See docs/NATIVE.md.
+/// Caps oneDNN, libtorch's CPU convolution library, at its SSE4.1 kernels: the fallback for where
+/// <see cref="AtenOneDnn"/> cannot switch oneDNN off. oneDNN v3.7.1 (libtorch 2.10) computed wrong convolution
+/// gradients with its AVX2 and AVX-512 kernels on an AVX-512 AMD EPYC; the SSE4.1 ones matched float64. A value the
+/// user gives <c>ONEDNN_MAX_CPU_ISA</c> is kept. See docs/NATIVE.md.
 /// </summary>
 public static class OneDnnIsa
 {
