@@ -120,6 +120,39 @@ public static class Section3Checks
         return Verdict.Correct($"a 5×5 kernel whose weights sum to 0; it answers most to brightness rising {Direction(across, down)}.");
     }
 
+    /// <summary>
+    /// Lesson 2's challenge: the photo blurred with an averaging kernel (square, odd, equal weights summing to 1),
+    /// then Sobel y applied to the blurred photo, each as <c>Cv2.Filter2D</c> does with byte output.
+    /// </summary>
+    /// <param name="blur">The learner's averaging kernel, read out of its <c>Mat</c>.</param>
+    /// <param name="sobel_y">The lesson's Sobel y kernel, read out of its <c>Mat</c>.</param>
+    /// <param name="gray">The grayscale photo as a tensor in [0, 1].</param>
+    /// <param name="blurred">The learner's blurred photo as a tensor in [0, 1].</param>
+    /// <param name="blurred_edges">The learner's edges of the blurred photo as a tensor in [0, 1].</param>
+    public static Verdict BlurThenEdges(float[,]? blur, float[,] sobel_y, Tensor gray, Tensor? blurred, Tensor? blurred_edges)
+    {
+        if (blur is null) return Verdict.NotDone();
+        var weights = torch.tensor(blur);
+        var (rows, cols) = (blur.GetLength(0), blur.GetLength(1));
+        if (rows != cols || rows % 2 == 0 || rows < 3)
+            return Verdict.Wrong($"the kernel is {rows}×{cols}; an average over a pixel's neighbourhood is square with the pixel in its middle: 3×3.");
+        var sum = weights.sum().item<float>();
+        if (weights.max().item<float>() - weights.min().item<float>() > 1e-6)
+            return Verdict.Wrong("the weights differ from each other; an average counts every pixel of the neighbourhood equally, so all weights are the same.");
+        if (Math.Abs(sum - 1) > 1e-4)
+            return Verdict.Wrong($"the weights sum to {sum:G3}, so the blurred photo comes out {sum:G3} times as bright (cut off at white): divide each weight by {rows * cols}, so that they sum to 1.");
+        if (blurred is null) return Verdict.NotDone("the kernel is an average; now filter gray with it into blurred.");
+        if (!SameImage(blurred, Filter2D(gray, weights)))
+            return Verdict.Wrong("blurred is not gray filtered with your kernel: Cv2.Filter2D(gray, blurred, -1, blur).");
+        if (blurred_edges is null) return Verdict.NotDone("the blur is right; now find the edges of blurred with sobel_y into blurred_edges.");
+        var sobel = torch.tensor(sobel_y);
+        if (!SameImage(blurred_edges, Filter2D(blurred, sobel)))
+            return SameImage(blurred_edges, Filter2D(gray, sobel))
+                ? Verdict.Wrong("blurred_edges are the edges of the sharp photo: filter blurred, not gray, with sobel_y.")
+                : Verdict.Wrong("blurred_edges is not blurred filtered with sobel_y: Cv2.Filter2D(blurred, blurred_edges, -1, sobel_y).");
+        return Verdict.Correct($"a {rows}×{cols} average, then Sobel y on the blurred photo: the edges of single pixels fade, the long ones stay.");
+    }
+
     // ----- Lesson 3: fixed filters in a convolutional layer -----
 
     /// <summary>Lesson 3: the first filter, its negation, its transpose and the negated transpose, stacked to [4, 4, 4].</summary>

@@ -81,6 +81,33 @@ public sealed class Section3ChecksTests
         Assert.Contains("every weight is 0", Section3Checks.OwnKernel(new float[5, 5], gray, null).Message);
     }
 
+    [Fact]
+    public void Blur_then_edges_gets_a_hint_for_each_typical_mistake()
+    {
+        var gray = Gray();
+        var sobelY = new float[,] { { -1, -2, -1 }, { 0, 0, 0 }, { 1, 2, 1 } };
+        var average = new float[3, 3];
+        var ones = new float[3, 3];
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++)
+                (average[i, j], ones[i, j]) = (1 / 9f, 1);
+        var blurred = Filtered(gray, average);
+
+        Assert.Equal(VerdictKind.NotDone, Section3Checks.BlurThenEdges(null, sobelY, gray, null, null).Kind);
+        Assert.Equal(VerdictKind.Correct, Section3Checks.BlurThenEdges(average, sobelY, gray, blurred, Filtered(blurred, sobelY)).Kind);
+
+        var notAveraged = Section3Checks.BlurThenEdges(ones, sobelY, gray, null, null);
+        var notEqual = Section3Checks.BlurThenEdges(new float[,] { { 0, 0.125f, 0 }, { 0.125f, 0.5f, 0.125f }, { 0, 0.125f, 0 } }, sobelY, gray, null, null);
+        var notBlurred = Section3Checks.BlurThenEdges(average, sobelY, gray, gray, null);
+        var sharpEdges = Section3Checks.BlurThenEdges(average, sobelY, gray, blurred, Filtered(gray, sobelY));
+
+        Assert.All(new[] { notAveraged, notEqual, notBlurred, sharpEdges }, v => Assert.StartsWith("✘ Not quite", v.ToString()));
+        Assert.Contains("the weights sum to 9", notAveraged.Message);
+        Assert.Contains("all weights are the same", notEqual.Message);
+        Assert.Contains("blurred is not gray filtered with your kernel", notBlurred.Message);
+        Assert.Contains("filter blurred, not gray", sharpEdges.Message);
+    }
+
     // ----- Lesson 4: the CNN
 
     sealed class Cnn : nn.Module<Tensor, Tensor>
