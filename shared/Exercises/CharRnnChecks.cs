@@ -173,13 +173,17 @@ public static class CharRnnChecks
 
         if (!Random(() => lstm.call(x, state).Item1))
             return Verdict.Wrong("the LSTM drops nothing between its layers in training mode: create it with dropout: drop_prob, as well as the Dropout layer on its output.");
-        Tensor Trained(Func<Tensor, Tensor> head) => head(lstm.call(x, state).Item1.contiguous().view(-1, hidden));
+        Tensor Rows(Tensor r) => r.contiguous().view(-1, hidden);
+        Tensor Trained(Func<Tensor, Tensor> head) => head(lstm.call(x, state).Item1);
         var learner = Seeded(() => net.call(x, state).Item1);
-        if (Same(learner, Seeded(() => Trained(r => fc.call(F.dropout(r, dropProbability, training: true))))))
+        // Dropout on the LSTM's output before or after it is laid out in rows: both are right, and draw their masks
+        // in a different order (the batch-first output is a transposed view)
+        if (Same(learner, Seeded(() => Trained(r => fc.call(Rows(F.dropout(r, dropProbability, training: true))))))
+            || Same(learner, Seeded(() => Trained(r => fc.call(F.dropout(Rows(r), dropProbability, training: true))))))
             return Verdict.Correct($"an LSTM of {layers} × {hidden} units (dropout between its layers), dropout on its output, and fc to {tokens.Length} scores per character; forward goes on from the state it is given and returns the new one.");
-        if (Same(learner, Seeded(() => Trained(fc.call))))
+        if (Same(learner, Seeded(() => Trained(r => fc.call(Rows(r))))))
             return Verdict.Wrong("the Dropout layer is never used: apply it to the LSTM's output in forward, before fc.");
-        if (Same(learner, Seeded(() => Trained(r => F.dropout(fc.call(r), dropProbability, training: true)))))
+        if (Same(learner, Seeded(() => Trained(r => F.dropout(fc.call(Rows(r)), dropProbability, training: true)))))
             return Verdict.Wrong("dropout is applied to fc's scores; it belongs on the LSTM's output, before fc, so that the scores themselves are never zeroed.");
         return Verdict.Wrong("in training mode forward does not compute fc(dropout(LSTM output)): dropout once, on the LSTM's output, then fc.");
     }

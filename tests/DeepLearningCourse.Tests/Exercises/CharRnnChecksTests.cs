@@ -89,24 +89,28 @@ public sealed class CharRnnChecksTests
         readonly LSTM lstm;
         readonly Dropout dropout;
         readonly Linear fc;
-        readonly bool useState, returnNewState, dropoutOnScores, flatten;
+        readonly bool useState, returnNewState, dropoutOnScores, flatten, dropoutOnRows;
 
         public CharRnn(char[] tokens, int n_hidden, int n_layers, double drop_prob, bool batchFirst = true, bool lstmDropout = true,
-            bool useState = true, bool returnNewState = true, bool dropoutOnScores = false, bool flatten = true, int? fixedHidden = null) : base(nameof(CharRnn))
+            bool useState = true, bool returnNewState = true, bool dropoutOnScores = false, bool flatten = true, int? fixedHidden = null,
+            bool dropoutOnRows = false) : base(nameof(CharRnn))
         {
             this.n_hidden = fixedHidden ?? n_hidden;
             lstm = nn.LSTM(tokens.Length, this.n_hidden, n_layers, batchFirst: batchFirst, dropout: lstmDropout ? drop_prob : 0);
             dropout = nn.Dropout(drop_prob);
             fc = nn.Linear(this.n_hidden, tokens.Length);
-            (this.useState, this.returnNewState, this.dropoutOnScores, this.flatten) = (useState, returnNewState, dropoutOnScores, flatten);
+            (this.useState, this.returnNewState, this.dropoutOnScores, this.flatten, this.dropoutOnRows) = (useState, returnNewState, dropoutOnScores, flatten, dropoutOnRows);
             RegisterComponents();
         }
 
         public override (Tensor, (Tensor, Tensor)) forward(Tensor x, (Tensor, Tensor) hidden)
         {
             var (r, h, c) = useState ? lstm.call(x, hidden) : lstm.call(x);
-            var rows = flatten ? r.contiguous().view(-1, n_hidden) : r;
-            var scores = dropoutOnScores ? dropout.call(fc.call(rows)) : fc.call(dropout.call(rows));
+            Tensor Rows(Tensor t) => flatten ? t.contiguous().view(-1, n_hidden) : t;
+            // The lesson drops out on the LSTM's output, then lays it out in rows; the other order is right too
+            var scores = dropoutOnScores ? dropout.call(fc.call(Rows(r)))
+                : dropoutOnRows ? fc.call(dropout.call(Rows(r)))
+                : fc.call(Rows(dropout.call(r)));
             return (scores, returnNewState ? (h, c) : hidden);
         }
     }
@@ -119,14 +123,15 @@ public sealed class CharRnnChecksTests
     }
 
     static Verdict Network(bool batchFirst = true, bool lstmDropout = true, bool useState = true, bool returnNewState = true,
-        bool dropoutOnScores = false, bool flatten = true, int? fixedHidden = null, double? fixedDrop = null) =>
+        bool dropoutOnScores = false, bool flatten = true, int? fixedHidden = null, double? fixedDrop = null, bool dropoutOnRows = false) =>
         CharRnnChecks.Network((tokens, hidden, layers, drop) => new CharRnn(tokens, hidden, layers, fixedDrop ?? drop, batchFirst, lstmDropout,
-            useState, returnNewState, dropoutOnScores, flatten, fixedHidden));
+            useState, returnNewState, dropoutOnScores, flatten, fixedHidden, dropoutOnRows));
 
     [Fact]
     public void Network_the_lesson_passes_and_a_stub_is_not_done()
     {
         Assert.Equal(VerdictKind.Correct, Network().Kind);
+        Assert.Equal(VerdictKind.Correct, Network(dropoutOnRows: true).Kind);
         Assert.Equal(VerdictKind.NotDone, CharRnnChecks.Network(null).Kind);
         Assert.Equal(VerdictKind.NotDone, CharRnnChecks.Network((_, _, _, _) => new CharRnnStub()).Kind);
     }
