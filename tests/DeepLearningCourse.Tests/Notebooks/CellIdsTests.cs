@@ -53,6 +53,17 @@ public sealed class CellIdsTests
     }
 
     [Fact]
+    public void Ids_are_no_part_of_the_recorded_outputs_code_hash()
+    {
+        var notebook = Notebook(WithoutId(Cell("markdown", "# Lesson")), WithoutId(Cell("code", "var a = 1;")));
+        var before = RecordedOutputs.CodeHash(notebook);
+
+        CellIds.Assign(notebook);
+
+        Assert.Equal(before, RecordedOutputs.CodeHash(notebook));
+    }
+
+    [Fact]
     public void An_executed_copy_gets_the_ids_of_the_notebook_that_ran()
     {
         var ran = Notebook(Cell("markdown", "# Lesson"), Cell("code", "var a = 1;"));
