@@ -99,9 +99,11 @@ def main():
     with torch.no_grad():
         features = get_features(target)
         print(f"content_weight x content loss: {CONTENT_WEIGHT * content_loss(features).item():.2e}; style_weight x style loss: {STYLE_WEIGHT * style_loss(features).item():.2e}")
-    print(f"total loss: {total_losses[0]:.2e} at step 1, {total_losses[-1]:.2e} at step {len(total_losses)}")
+    # The course's figure and the C# lesson's: from the first look at the image (step 400, or the last if fewer) to the last step
+    first_look = min(400, len(total_losses))
+    print(f"total loss: {total_losses[0]:.2e} at step 1, {total_losses[first_look - 1]:.2e} at step {first_look} (the first look), {total_losses[-1]:.2e} at step {len(total_losses)}")
     print(f"{seconds:.1f} s")
-    print(f"metric total loss reduction (first step / last step) {total_losses[0] / total_losses[-1]:.2f}")
+    print(f"metric total loss reduction (first look / last step) {total_losses[first_look - 1] / total_losses[-1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -236,8 +236,8 @@ public static class Section2Checks
         if (differsInEval) return Verdict.Wrong("the outputs are still random in evaluation mode: use the nn.Dropout module (it follows model.eval()), not F.dropout with training left on.");
         if (!differsInTraining) return Verdict.Wrong("the outputs do not change from pass to pass in training mode: call dropout.call(...) in forward.");
         if (!Values(output).exp().sum(1).allclose(torch.ones(4), atol: 1e-4)) return Verdict.Wrong("the outputs are not log-probabilities: end with F.log_softmax(..., dim: 1), with no dropout after it.");
-        if (dropouts.Count > 0 && dropouts.Any(d => Math.Abs(DropProbability(d) - p) > 1e-9))
-            return Verdict.Wrong($"dropout has p = {DropProbability(dropouts[0])}; this exercise asks for p = {p}.");
+        if (dropouts.Count > 0 && dropouts.Any(d => Math.Abs(d.p - p) > 1e-9))
+            return Verdict.Wrong($"dropout has p = {dropouts[0].p}; this exercise asks for p = {p}.");
         return Verdict.Correct($"dropout (p = {p}) makes training passes random and is off in evaluation mode.");
     }
 

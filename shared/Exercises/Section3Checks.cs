@@ -120,6 +120,39 @@ public static class Section3Checks
         return Verdict.Correct($"a 5×5 kernel whose weights sum to 0; it answers most to brightness rising {Direction(across, down)}.");
     }
 
+    /// <summary>
+    /// Lesson 2's challenge: the photo blurred with an averaging kernel (square, odd, equal weights summing to 1),
+    /// then Sobel y applied to the blurred photo, each as <c>Cv2.Filter2D</c> does with byte output.
+    /// </summary>
+    /// <param name="blur">The learner's averaging kernel, read out of its <c>Mat</c>.</param>
+    /// <param name="sobel_y">The lesson's Sobel y kernel, read out of its <c>Mat</c>.</param>
+    /// <param name="gray">The grayscale photo as a tensor in [0, 1].</param>
+    /// <param name="blurred">The learner's blurred photo as a tensor in [0, 1].</param>
+    /// <param name="blurred_edges">The learner's edges of the blurred photo as a tensor in [0, 1].</param>
+    public static Verdict BlurThenEdges(float[,]? blur, float[,] sobel_y, Tensor gray, Tensor? blurred, Tensor? blurred_edges)
+    {
+        if (blur is null) return Verdict.NotDone();
+        var weights = torch.tensor(blur);
+        var (rows, cols) = (blur.GetLength(0), blur.GetLength(1));
+        if (rows != cols || rows % 2 == 0 || rows < 3)
+            return Verdict.Wrong($"the kernel is {rows}×{cols}; an average over a pixel's neighbourhood is square with the pixel in its middle: 3×3.");
+        var sum = weights.sum().item<float>();
+        if (weights.max().item<float>() - weights.min().item<float>() > 1e-6)
+            return Verdict.Wrong("the weights differ from each other; an average counts every pixel of the neighbourhood equally, so all weights are the same.");
+        if (Math.Abs(sum - 1) > 1e-4)
+            return Verdict.Wrong($"the weights sum to {sum:G3}, so the blurred photo comes out {sum:G3} times as bright (cut off at white): divide each weight by {rows * cols}, so that they sum to 1.");
+        if (blurred is null) return Verdict.NotDone("the kernel is an average; now filter gray with it into blurred.");
+        if (!SameImage(blurred, Filter2D(gray, weights)))
+            return Verdict.Wrong("blurred is not gray filtered with your kernel: Cv2.Filter2D(gray, blurred, -1, blur).");
+        if (blurred_edges is null) return Verdict.NotDone("the blur is right; now find the edges of blurred with sobel_y into blurred_edges.");
+        var sobel = torch.tensor(sobel_y);
+        if (!SameImage(blurred_edges, Filter2D(blurred, sobel)))
+            return SameImage(blurred_edges, Filter2D(gray, sobel))
+                ? Verdict.Wrong("blurred_edges are the edges of the sharp photo: filter blurred, not gray, with sobel_y.")
+                : Verdict.Wrong("blurred_edges is not blurred filtered with sobel_y: Cv2.Filter2D(blurred, blurred_edges, -1, sobel_y).");
+        return Verdict.Correct($"a {rows}×{cols} average, then Sobel y on the blurred photo: the edges of single pixels fade, the long ones stay.");
+    }
+
     // ----- Lesson 3: fixed filters in a convolutional layer -----
 
     /// <summary>Lesson 3: the first filter, its negation, its transpose and the negated transpose, stacked to [4, 4, 4].</summary>
@@ -166,7 +199,11 @@ public static class Section3Checks
 
     // ----- Lesson 4: the CIFAR-10 CNN -----
 
-    /// <summary>Lesson 4: three 3×3 convolutions (16, 32, 64 filters, padding 1) with pooling, then 1,024 → 500 → 10 with dropout 0.25.</summary>
+    /// <summary>
+    /// Lesson 4: three 3×3 convolutions (16, 32, 64 filters, padding 1) with pooling, then 1,024 → 500 → 10 with dropout 0.25.
+    /// After the layers, the model's scores are compared with the table's network composed from the learner's own layers,
+    /// in evaluation mode (a missing ReLU is named) and in training mode with the same dropout masks (dropout's places).
+    /// </summary>
     public static Verdict Cnn(nn.Module<Tensor, Tensor>? model)
     {
         if (model is null) return Verdict.NotDone();
@@ -200,8 +237,38 @@ public static class Section3Checks
         if (!scores.shape.SequenceEqual(new long[] { 20, 10 }))
             return Verdict.Wrong($"for 20 images the output must be [20, 10], got {Shape(scores)}: each image must be pooled three times (32 → 16 → 8 → 4) before view(-1, 64 * 4 * 4) makes one row of it.");
         if (ProbabilityHint(scores) is { } probabilities) return probabilities;
+
+        // The table's network composed from the learner's own layers, in evaluation mode, with or without each group of ReLUs
+        var (fc1, fc2) = (linears[0], linears[1]);
+        Tensor Table(bool convReLU, bool fcReLU, double dropout = 0)
+        {
+            var x = images;
+            foreach (var conv in convs)
+            {
+                var y = conv.call(x);
+                x = F.max_pool2d(convReLU ? F.relu(y) : y, 2, 2);
+            }
+            x = F.dropout(x.view(-1, 64 * 4 * 4), dropout, training: dropout > 0);
+            var hidden = fc1.call(x);
+            return fc2.call(F.dropout(fcReLU ? F.relu(hidden) : hidden, dropout, training: dropout > 0));
+        }
+        using (torch.no_grad())
+        {
+            if (!Same(scores, Table(true, true)))
+            {
+                if (Same(scores, Table(false, false))) return Verdict.Wrong("forward has no ReLU at all: without one the layers add up to a single linear map. Apply F.relu after each convolution (before pooling) and after fc1.");
+                if (Same(scores, Table(false, true))) return Verdict.Wrong("the convolutions are not followed by a ReLU: x = pool.call(F.relu(conv1.call(x))), and so on for conv2 and conv3.");
+                if (Same(scores, Table(true, false))) return Verdict.Wrong("fc1 is not followed by a ReLU: F.relu(fc1.call(x)) before the second dropout and fc2.");
+                return Verdict.Wrong("the layers and the output shape are right, but forward does not compute what the table describes: conv1, ReLU, pool; conv2, ReLU, pool; conv3, ReLU, pool; flatten; dropout; fc1, ReLU; dropout; fc2.");
+            }
+        }
         if (!RandomInTraining(model, images)) return Verdict.Wrong("the outputs do not change from pass to pass in training mode: call dropout.call(...) before fc1 and after its ReLU.");
-        return Verdict.Correct("3 × 32 × 32 → 16 × 16 × 16 → 32 × 8 × 8 → 64 × 4 × 4 → 1,024 → 500 → 10 raw scores, with dropout 0.25.");
+        var training = model.training;
+        model.train();
+        var placed = Same(Seeded(() => model.call(images)), Seeded(() => Table(true, true, dropout: 0.25)));
+        model.train(training);
+        if (!placed) return Verdict.Wrong("dropout is not where the table puts it: once on the flattened rows before fc1, and once after fc1's ReLU, not on the convolutions' maps or on fc2's scores.");
+        return Verdict.Correct("3 × 32 × 32 → 16 × 16 × 16 → 32 × 8 × 8 → 64 × 4 × 4 → 1,024 → 500 → 10 raw scores, a ReLU after every layer but the last, dropout 0.25 before fc1 and after its ReLU.");
     }
 
     /// <summary>Lesson 4: cross-entropy on the raw scores, and plain SGD with learning rate 0.01 over the model's parameters.</summary>
@@ -209,13 +276,8 @@ public static class Section3Checks
     {
         if (criterion is null || optimizer is null) return Verdict.NotDone();
         if (criterion is NLLLoss) return Verdict.Wrong("NLLLoss expects log-probabilities, but the network returns raw scores: use nn.CrossEntropyLoss(), which applies the log-softmax itself.");
-        if (criterion is not CrossEntropyLoss) return Verdict.Wrong($"the criterion is {criterion.GetType().Name}; for class scores use nn.CrossEntropyLoss().");
-        if (optimizer is not SGD) return Verdict.Wrong($"the optimiser is {optimizer.GetType().Name}; the course trains this network with plain stochastic gradient descent, optim.SGD.");
-        var rate = optimizer.ParamGroups.First().LearningRate;
-        if (Math.Abs(rate - learningRate) > 1e-12) return Verdict.Wrong($"the learning rate is {rate}; the course uses {learningRate} (learningRate: {learningRate}).");
-        var mine = model.parameters().Select(p => p.Handle).ToHashSet();
-        if (!optimizer.parameters().Select(p => p.Handle).ToHashSet().SetEquals(mine))
-            return Verdict.Wrong("the optimiser does not hold the model's parameters: create it from model.parameters(), after the model has moved to its device.");
+        if (TrainingSetup.CriterionMistake<CrossEntropyLoss>(criterion, "for class scores use nn.CrossEntropyLoss().") is { } loss) return loss;
+        if (TrainingSetup.OptimizerMistake<SGD>(optimizer, model, "the course trains this network with plain stochastic gradient descent, optim.SGD.", learningRate, "learningRate") is { } wrong) return wrong;
         return Verdict.Correct($"cross-entropy on the raw scores, and SGD with learning rate {learningRate} over all of the model's parameters.");
     }
 
@@ -366,7 +428,7 @@ public static class Section3Checks
     {
         var dropouts = model.modules().OfType<TorchSharp.Modules.Dropout>().ToList();
         if (dropouts.Count == 0) return Verdict.Wrong($"the network has no dropout: add a field dropout = nn.Dropout({p}) and call it in forward.");
-        if (dropouts.Any(d => Math.Abs(DropProbability(d) - p) > 1e-9)) return Verdict.Wrong($"dropout has p = {DropProbability(dropouts[0])}; this exercise asks for p = {p}.");
+        if (dropouts.Any(d => Math.Abs(d.p - p) > 1e-9)) return Verdict.Wrong($"dropout has p = {dropouts[0].p}; this exercise asks for p = {p}.");
         return null;
     }
 
