@@ -13,8 +13,8 @@ public class Cifar10LoaderTests
         using var root = new TemporaryFolder();
         DataFixtures.WriteCifarFolder(root.Combine(DatasetCatalog.Cifar10Folder), perFile: 12);
 
-        using var train = Datasets.LoadCifar10(train: true, null, root.Path, fast: false);
-        using var test = Datasets.LoadCifar10(train: false, null, root.Path, fast: false);
+        using var train = Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false);
+        using var test = Datasets.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false);
 
         Assert.Equal(60, train.Count);
         Assert.Equal(12, test.Count);
@@ -40,7 +40,7 @@ public class Cifar10LoaderTests
         var path = Path.Combine(folder, "data_batch_3.bin");
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..5000]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(true, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("truncated", e.Problem);
     }
@@ -56,7 +56,7 @@ public class Cifar10LoaderTests
         bytes[Cifar10Binary.RecordBytes] = 10;
         File.WriteAllBytes(path, bytes);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(false, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false));
         Assert.Contains("record 1 has label 10", e.Problem);
     }
 
@@ -68,7 +68,7 @@ public class Cifar10LoaderTests
         DataFixtures.WriteCifarFolder(folder, perFile: 3);
         File.Delete(Path.Combine(folder, "data_batch_5.bin"));
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(true, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
         Assert.EndsWith("data_batch_5.bin", e.FilePath);
     }
 }
