@@ -15,6 +15,9 @@ public static class WeightFiles
     /// <summary>The weights folder of the data cache.</summary>
     public static string Folder => Path.Combine(Course.DataRoot, "weights");
 
+    // Declared before the table below, whose initialiser uses it.
+    static readonly Regex hashInName = new(@"-([0-9a-f]{8,64})\.[A-Za-z]+$", RegexOptions.CultureInvariant);
+
     /// <summary>
     /// torchvision's ImageNet weight files for the course's networks, as <c>torchvision.models.&lt;name&gt;(pretrained=True)</c>
     /// downloads them. The hex digits after the last '-' of each name start the file's SHA-256; torch.hub checks them, and so do we.
@@ -28,8 +31,6 @@ public static class WeightFiles
 
     static RemoteFile Published(string fileName, long size) =>
         new(fileName, HashPrefix(fileName), ["https://download.pytorch.org/models/" + fileName], size);
-
-    static readonly Regex hashInName = new(@"-([0-9a-f]{8,64})\.[A-Za-z]+$", RegexOptions.CultureInvariant);
 
     /// <summary>torch.hub's rule: the hex digits between a weight file name's last '-' and its extension start its SHA-256; null when the name has none.</summary>
     public static string? HashPrefix(string fileName) => hashInName.Match(fileName) is { Success: true } m ? m.Groups[1].Value : null;
