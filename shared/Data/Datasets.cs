@@ -79,14 +79,7 @@ public static class Datasets
         // A dataset is present only when both splits are: downloading one split alone would leave a
         // folder that looks complete (to tools/fetch-data too) and fails offline for the other split.
         var all = spec.Files(trainFirst: train);
-        var source = downloader ?? Downloader.Shared;
-        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => all.All(file => Locate(f, file) is not null), stage =>
-        {
-            foreach (var file in all) source.Fetch(file, stage, spec.Name);
-            ReadIdxPair(spec, stage, spec.TrainImages, spec.TrainLabels, spec.TrainCount);
-            ReadIdxPair(spec, stage, spec.TestImages, spec.TestLabels, spec.TestCount);
-            return $"{spec.Description}, downloaded{From(source)} and {Verified(source)}; {spec.TrainCount:N0} train / {spec.TestCount:N0} test images";
-        }, source.Log);
+        EnsureIdx(spec, folder, all, downloader ?? Downloader.Shared);
         VerifyCached(folder, all);
         var marker = DatasetSource.Read(folder);
         var (images, labels) = ReadIdxPair(spec, folder, imagesFile, labelsFile, marker.IsStandIn ? null : train ? spec.TrainCount : spec.TestCount);
@@ -95,6 +88,15 @@ public static class Datasets
         var description = marker.Used(spec.Name).Describe(spec.Name, train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, images.Count));
         return new InMemoryImageDataset(images.Values, labels.Values, 1, images.Dimensions[1], images.Dimensions[2], spec.Classes, description, transform, keep);
     }
+
+    static void EnsureIdx(DatasetCatalog.IdxDataset spec, string folder, IReadOnlyList<RemoteFile> all, Downloader source) =>
+        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => all.All(file => Locate(f, file) is not null), stage =>
+        {
+            foreach (var file in all) source.Fetch(file, stage, spec.Name);
+            ReadIdxPair(spec, stage, spec.TrainImages, spec.TrainLabels, spec.TrainCount);
+            ReadIdxPair(spec, stage, spec.TestImages, spec.TestLabels, spec.TestCount);
+            return $"{spec.Description}, downloaded{From(source)} and {Verified(source)}; {spec.TrainCount:N0} train / {spec.TestCount:N0} test images";
+        }, source.Log);
 
     /// <summary>Reads and checks one split's images and labels; <paramref name="count"/>, when given, is the number of images the split must hold.</summary>
     static (IdxFile.Array Images, IdxFile.Array Labels) ReadIdxPair(DatasetCatalog.IdxDataset spec, string folder, RemoteFile imagesFile, RemoteFile labelsFile, int? count)
@@ -118,10 +120,7 @@ public static class Datasets
     internal static InMemoryImageDataset LoadCifar10(DatasetCatalog.Cifar10Dataset spec, bool train, torchvision.ITransform? transform, string? root, bool fast, Downloader? downloader = null)
     {
         var folder = Path.Combine(root ?? Course.DataRoot, spec.Folder);
-        string[] needed = [DatasetCatalog.Cifar10ClassesFile, .. DatasetCatalog.Cifar10TrainFiles, DatasetCatalog.Cifar10TestFile];
-        var source = downloader ?? Downloader.Shared;
-        DatasetInstaller.EnsureCanonical(folder, "CIFAR-10", f => needed.All(n => File.Exists(Path.Combine(f, n))),
-            stage => UnpackCifar10(spec, stage, source), source.Log);
+        EnsureCifar10(spec, folder, downloader ?? Downloader.Shared);
 
         CachedFiles.VerifySealed(folder);
         var marker = DatasetSource.Read(folder);
@@ -131,6 +130,13 @@ public static class Datasets
         var keep = FastMode.Select(labels.Length, train, fast);
         var description = marker.Used("CIFAR-10").Describe("CIFAR-10", train ? "train" : "test", keep.Length, FastMode.Describe(keep.Length, labels.Length));
         return new InMemoryImageDataset(images, labels, 3, Cifar10Binary.Side, Cifar10Binary.Side, classes, description, transform, keep);
+    }
+
+    static void EnsureCifar10(DatasetCatalog.Cifar10Dataset spec, string folder, Downloader source)
+    {
+        string[] needed = [DatasetCatalog.Cifar10ClassesFile, .. DatasetCatalog.Cifar10TrainFiles, DatasetCatalog.Cifar10TestFile];
+        DatasetInstaller.EnsureCanonical(folder, "CIFAR-10", f => needed.All(n => File.Exists(Path.Combine(f, n))),
+            stage => UnpackCifar10(spec, stage, source), source.Log);
     }
 
     /// <summary>Reads and checks the class names and <paramref name="files"/>; <paramref name="records"/>, when given, is how many records each file must hold.</summary>
@@ -188,13 +194,7 @@ public static class Datasets
     {
         var folder = Path.Combine(root ?? Course.DataRoot, spec.Folder);
         var path = Path.Combine(folder, spec.File.FileName);
-        var downloads = downloader ?? Downloader.Shared;
-        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => File.Exists(Path.Combine(f, spec.File.FileName)), stage =>
-        {
-            var text = downloads.Fetch(spec.File, stage, spec.Name);
-            CharacterCorpus.ReadText(text.Path);
-            return $"{spec.Description}, downloaded{From(downloads)} and {Verified(downloads)}";
-        }, downloads.Log);
+        EnsureText(spec, folder, downloader ?? Downloader.Shared);
         CachedFiles.VerifySealed(folder);
         var text = CharacterCorpus.ReadText(path, fast ? FastMode.TextLimit : null);
         var suffix = fast && text.Length == FastMode.TextLimit ? $" [fast mode: first {FastMode.TextLimit:N0} characters]" : "";
@@ -202,16 +202,40 @@ public static class Datasets
         return new CharacterCorpus(text, $"{source}; file {new FileInfo(path).Length:N0} bytes");
     }
 
+    static void EnsureText(DatasetCatalog.TextDataset spec, string folder, Downloader source) =>
+        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => File.Exists(Path.Combine(f, spec.File.FileName)), stage =>
+        {
+            var text = source.Fetch(spec.File, stage, spec.Name);
+            CharacterCorpus.ReadText(text.Path);
+            return $"{spec.Description}, downloaded{From(source)} and {Verified(source)}";
+        }, source.Log);
+
     internal static ImageFolder LoadPhotos(DatasetCatalog.PhotoArchive spec, bool train, torchvision.ITransform? transform, string? root, bool fast, Downloader? downloader = null)
     {
         var folder = Path.Combine(root ?? Course.DataRoot, spec.Folder);
-        var source = downloader ?? Downloader.Shared;
         // A folder of the user's own photos may hold one split only; it is used as long as it has the one asked for.
-        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => Directory.Exists(Path.Combine(f, train ? "train" : "test")),
-            stage => PhotoArchives.Install(spec, stage, source), source.Log);
+        EnsurePhotos(spec, folder, [train ? "train" : "test"], downloader ?? Downloader.Shared);
         RequireSameClasses(folder);
         return new ImageFolder(Path.Combine(folder, train ? "train" : "test"), transform, ImageFile.DefaultMaxPixels, spec.Name, train, fast);
     }
+
+    static void EnsurePhotos(DatasetCatalog.PhotoArchive spec, string folder, string[] splits, Downloader source) =>
+        DatasetInstaller.EnsureCanonical(folder, spec.Name, f => splits.All(split => Directory.Exists(Path.Combine(f, split))),
+            stage => PhotoArchives.Install(spec, stage, source), source.Log);
+
+    /// <summary>
+    /// The datasets with a canonical download, by folder name, each making its folder under a cache hold the
+    /// canonical data when it can be had (as the factories do on first use), for <c>tools/fetch-data</c>.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, Action<string, Downloader>> Installers = new Dictionary<string, Action<string, Downloader>>
+    {
+        [DatasetCatalog.Mnist.Folder] = (cache, source) => EnsureIdx(DatasetCatalog.Mnist, Path.Combine(cache, DatasetCatalog.Mnist.Folder), DatasetCatalog.Mnist.Files(true), source),
+        [DatasetCatalog.FashionMnist.Folder] = (cache, source) => EnsureIdx(DatasetCatalog.FashionMnist, Path.Combine(cache, DatasetCatalog.FashionMnist.Folder), DatasetCatalog.FashionMnist.Files(true), source),
+        [DatasetCatalog.Cifar10Folder] = (cache, source) => EnsureCifar10(DatasetCatalog.Cifar10, Path.Combine(cache, DatasetCatalog.Cifar10Folder), source),
+        [DatasetCatalog.AnnaKarenina.Folder] = (cache, source) => EnsureText(DatasetCatalog.AnnaKarenina, Path.Combine(cache, DatasetCatalog.AnnaKarenina.Folder), source),
+        [DatasetCatalog.CatsAndDogs.Folder] = (cache, source) => EnsurePhotos(DatasetCatalog.CatsAndDogs, Path.Combine(cache, DatasetCatalog.CatsAndDogs.Folder), ["train", "test"], source),
+        [DatasetCatalog.Flowers.Folder] = (cache, source) => EnsurePhotos(DatasetCatalog.Flowers, Path.Combine(cache, DatasetCatalog.Flowers.Folder), ["train", "test"], source),
+    };
 
     /// <summary>Labels are class indices, so train/ and test/ must list the same class folders or a label would mean two classes.</summary>
     static void RequireSameClasses(string folder)

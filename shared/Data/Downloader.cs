@@ -222,7 +222,7 @@ public sealed class Downloader
                 if (createdFolder && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
                 throw;
             }
-            progress.Finish(received, file.Sha256 is null ? $"SHA-256 {actual}" : "SHA-256 verified");
+            progress.Finish(received, file.Sha256 is null ? $"SHA-256 {actual}" : Mirror.PinFor(canonicalUrl, null) is null ? "SHA-256 verified" : "SHA-256 matches the replacement checksum");
             return new Downloaded(target, actual, canonicalUrl, received);
 
             DownloadAbandonedException Abandoned(string reason) =>
