@@ -83,6 +83,20 @@ public sealed class Backbone : IDisposable
     /// <summary>Whether <see cref="Classifier"/> holds pretrained layers.</summary>
     public bool HasPretrainedClassifier => Classifier.Count > 0;
 
+    /// <summary>What <see cref="Classifier"/> holds and so what trains with a new last layer, in one sentence a lesson prints.</summary>
+    public string ClassifierDescription =>
+        HasPretrainedClassifier
+            ? $"{Name}'s own classifier without its last layer: {Classifier.Count} pretrained layers ({ClassifierLayers()}), which train with the new last layer"
+            : IsOffline
+                ? "the offline ResNet-18's file ends at its pooled features and holds no classifier: the new last layer is all there is to train"
+                : $"{Name}'s classifier is a single layer, the one a new last layer replaces: the new layer is all there is to train";
+
+    string ClassifierLayers() => string.Join(", ", Classifier.named_children().Select(c => c.module switch
+    {
+        TorchSharp.Modules.Linear linear => $"Linear {linear.in_features:N0} → {linear.out_features:N0}",
+        var other => other.GetName(),
+    }));
+
     /// <summary>
     /// The input preparation the network was trained with: apply it to RGB images in [0, 1]; its
     /// <see cref="IInvertibleTransform.Inverse"/> turns the network's input back into a picture.

@@ -25,20 +25,9 @@ static class TorchvisionFixtures
         File.WriteAllText(layout, JsonSerializer.Serialize(network.state_dict().Select(kv => new object[] { kv.Key, kv.Value.shape }).ToArray()));
         network.Dispose();
         var path = Path.Combine(folder, name + ".pth");
-        const string script = """
-            import json, sys, torch
-            from collections import OrderedDict
-            torch.set_num_threads(1)
-            torch.manual_seed(0)
-            state = OrderedDict()
-            for key, shape in json.load(open(sys.argv[1])):
-                if key.endswith('num_batches_tracked'): state[key] = torch.tensor(0)
-                elif key.endswith('running_var'): state[key] = torch.ones(shape)
-                elif key.endswith('running_mean'): state[key] = torch.zeros(shape)
-                else: state[key] = torch.randn(shape) * 0.05
-            torch.save(state, sys.argv[2])
-            """;
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", script, layout, path]) { RedirectStandardError = true };
+        // The same script writes the end-to-end check's weight file (tools/LoopbackInternet).
+        var script = Path.Combine(OfflineWeights.RepositoryRoot, "tools", "LoopbackInternet", "torch-save-state-dict.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, layout, path]) { RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
