@@ -53,13 +53,16 @@ sealed class LiveOutput
         : Console.IsOutputRedirected ? Kind.Lines
         : Kind.Terminal;
 
+    /// <summary>Whether the last refresh was long enough ago for another (a caller can skip preparing text until then).</summary>
+    public bool DueForRefresh => sinceRefresh.Elapsed >= RefreshInterval;
+
     /// <summary>
     /// Shows <paramref name="text"/> in place of the previous text, if the last refresh was long enough ago
     /// (or <paramref name="now"/>); does nothing where text cannot be updated in place.
     /// </summary>
     public void Update(string text, bool now = false)
     {
-        if (!now && sinceRefresh.Elapsed < RefreshInterval) return;
+        if (!now && !DueForRefresh) return;
         switch (Mode)
         {
             case Kind.Notebook:

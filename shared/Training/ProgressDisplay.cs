@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Reflection;
+using DeepLearningCourse.Display;
 using Microsoft.DotNet.Interactive;
-using Microsoft.DotNet.Interactive.Formatting;
 
 namespace DeepLearningCourse.Training;
 
@@ -15,22 +13,23 @@ sealed class ProgressDisplay
 {
     enum Style { Live, Once, Lines }
 
-    static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
-
     readonly Style style;
     readonly TextWriter writer;
     readonly TrainingHistory history;
-    readonly Stopwatch sinceRefresh = Stopwatch.StartNew();
-    DisplayedValue? shown;
+    readonly LiveOutput output;
     int epochsWritten;
 
     public ProgressDisplay(TextWriter? log, TrainingHistory history)
     {
         writer = log ?? Console.Out;
         this.history = history;
-        style = log is not null || KernelInvocationContext.Current is null ? Style.Lines
-            : Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl" ? Style.Once
-            : Style.Live;
+        output = new LiveOutput(log);
+        style = output.Mode switch
+        {
+            LiveOutput.Kind.Notebook => Style.Live,
+            LiveOutput.Kind.NotebookAtEnd => Style.Once,
+            _ => Style.Lines,   // outside a notebook, finished epochs are lines, not one rewritten line
+        };
     }
 
     /// <summary>
@@ -39,13 +38,13 @@ sealed class ProgressDisplay
     /// </summary>
     public void Show(Func<string> current)
     {
-        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current()));
+        if (style == Style.Live && output.DueForRefresh) output.Update(history.Describe(current()), now: true);
     }
 
     /// <summary>After an epoch: the table including it.</summary>
     public void EndEpoch()
     {
-        if (style == Style.Live) Update(history.Describe(null));
+        if (style == Style.Live) output.Update(history.Describe(null), now: true);
         if (style != Style.Lines) return;
         var rows = history.Describe(null).Split('\n');
         if (epochsWritten++ == 0) writer.WriteLine(rows[0]);
@@ -57,17 +56,10 @@ sealed class ProgressDisplay
     {
         if (style != Style.Lines)
         {
-            Update(history.Describe(null));
+            output.Finish(history.Describe(null));
             // The cell may end with the history itself: its formatter then shows nothing a second time.
             history.ShownBy = KernelInvocationContext.Current?.Command;
         }
         else if (history.RestoredEpoch is not null) writer.WriteLine(history.Describe(null).Split('\n')[^1]);
-    }
-
-    void Update(string text)
-    {
-        if (shown is null) shown = text.Display("text/plain");
-        else shown.Update(text);
-        sinceRefresh.Restart();
     }
 }
