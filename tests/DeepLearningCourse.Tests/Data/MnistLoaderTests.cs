@@ -128,6 +128,19 @@ public class MnistLoaderTests
         Assert.Contains("incomplete", missing.Problem);
     }
 
+    [Fact]
+    public void An_idx_file_with_fewer_images_than_the_dataset_has_is_refused()
+    {
+        // Before, a folder a user made with part of MNIST loaded as if it were all of it.
+        using var root = new TemporaryFolder();
+        var folder = root.Combine("MNIST");
+        DataFixtures.WriteIdxPair(folder, "t10k", 9_999, standIn: false);
+
+        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        Assert.EndsWith("t10k-images-idx3-ubyte.gz", e.FilePath);
+        Assert.Contains("holds 9,999 images, but this split of MNIST has 10,000", e.Problem);
+    }
+
     /// <summary>Writes a SHA256SUMS as tools/fetch-data does (sha256sum's format).</summary>
     internal static void Seal(string folder)
     {
