@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using DeepLearningCourse.Infrastructure;
+using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
 namespace DeepLearningCourse.Data;
@@ -190,8 +191,15 @@ public static class Datasets
             $"{DatasetCatalog.Cifar10TrainFiles.Count * spec.RecordsPerFile:N0} train / {spec.RecordsPerFile:N0} test records";
     }
 
+    /// <summary>
+    /// Loads a novel for character-level training. Such a loop frees and takes back blocks of very mixed sizes every
+    /// step, which over epochs fragments glibc's heap (Section 4's process grew by hundreds of MB an epoch), so loading
+    /// one also keeps glibc from growing its heap for blocks of <see cref="TextTrainingMmapThreshold"/> or more
+    /// (<see cref="NativeHeap.LimitMmapThreshold"/>; nothing elsewhere than Linux). See docs/NATIVE.md.
+    /// </summary>
     internal static CharacterCorpus LoadText(DatasetCatalog.TextDataset spec, string? root, bool fast, Downloader? downloader = null)
     {
+        NativeHeap.LimitMmapThreshold(TextTrainingMmapThreshold);
         var folder = Path.Combine(root ?? CourseSettings.DataRoot, spec.Folder);
         var path = Path.Combine(folder, spec.File.FileName);
         EnsureText(spec, folder, downloader ?? Downloader.Shared);
@@ -201,6 +209,9 @@ public static class Datasets
         var source = DatasetSource.Read(folder).Used(spec.Name).Describe(spec.Name, "text", text.Length, suffix, unit: "characters");
         return new CharacterCorpus(text, $"{source}; file {new FileInfo(path).Length:N0} bytes");
     }
+
+    /// <summary>The block size from which glibc maps blocks on their own while a novel trains (4 MB).</summary>
+    internal const int TextTrainingMmapThreshold = 4 << 20;
 
     static void EnsureText(DatasetCatalog.TextDataset spec, string folder, Downloader source) =>
         DatasetInstaller.EnsureCanonical(folder, spec.Name, f => File.Exists(Path.Combine(f, spec.File.FileName)), stage =>

@@ -34,7 +34,7 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// <para>Without huge pages the threshold is 32 MB, since a mapping costs a page fault per 4 kB. A loop that frees and
 /// allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) then leaves holes in the heaps that the next steps'
 /// tensors do not fit (with the same 34 live tensors the heap grew by hundreds of MB an epoch), which is why the
-/// LSTM lesson limits the threshold to 4 MB for its own process (<see cref="Course.SetMallocMmapThreshold"/>).</para>
+/// LSTM lesson's process limits the threshold to 4 MB when it loads its novel (<c>Datasets.AnnaKarenina</c>).</para>
 /// </remarks>
 public static class NativeHeap
 {
