@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DeepLearningCourse.Display;
+using DeepLearningCourse.Infrastructure;
 
 namespace DeepLearningCourse.Data;
 

@@ -1,6 +1,6 @@
-using DeepLearningCourse.Display;
+using DeepLearningCourse.Infrastructure;
 using Microsoft.DotNet.Interactive;
-using Kind = DeepLearningCourse.Display.LiveOutput.Kind;
+using Kind = DeepLearningCourse.Infrastructure.LiveOutput.Kind;
 
 namespace DeepLearningCourse.Training;
 

@@ -1,6 +1,6 @@
 using DeepLearningCourse.Training;
-using DeepLearningCourse.Display;
-using Kind = DeepLearningCourse.Display.LiveOutput.Kind;
+using DeepLearningCourse.Infrastructure;
+using Kind = DeepLearningCourse.Infrastructure.LiveOutput.Kind;
 
 namespace DeepLearningCourse.Tests.Training;
 

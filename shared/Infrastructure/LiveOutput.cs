@@ -3,7 +3,7 @@ using System.Reflection;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 
-namespace DeepLearningCourse.Display;
+namespace DeepLearningCourse.Infrastructure;
 
 /// <summary>
 /// Text that updates in place while something runs (training, a download): in a notebook one output
