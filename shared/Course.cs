@@ -50,13 +50,6 @@ public static class Course
     }
 
     /// <summary>
-    /// Stops with one sentence naming the package to install when OpenCV's native library (used through
-    /// OpenCvSharp4 in Section 3 Lesson 2) cannot load for want of a system library: on Linux it needs GTK 3
-    /// (Debian's <c>libgtk-3-0</c>). Call it before the first OpenCV call.
-    /// </summary>
-    public static void RequireOpenCv() => SystemLibraries.Require("OpenCV's native library", SystemLibraries.OpenCvOnLinux);
-
-    /// <summary>
     /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the
     /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
     /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. The target is not judged in fast

@@ -38,7 +38,7 @@ static class PhotoArchives
         }
         downloader.Log.WriteLine($"{spec.Name}: archive SHA-256 {archive.Sha256} (no checksum is published; its structure was checked). " +
             "It is recorded in SOURCE.txt, and every photo's checksum in SHA256SUMS, checked on every later run.");
-        return $"{spec.Description}, {train:N0} train / {test:N0} test photos from {archive.Url}, downloaded{Datasets.From(downloader)}; " +
+        return $"{spec.Description}, {train:N0} train / {test:N0} test photos from {archive.Url}, downloaded{DatasetCache.From(downloader)}; " +
             $"no checksum is published, so its structure was checked; archive SHA-256 {archive.Sha256}";
     }
 

@@ -18,7 +18,7 @@ switch (args)
     case ["canonical", var cache, .. var datasets] when datasets.Length > 0:
         foreach (var dataset in datasets)
         {
-            if (!Datasets.Installers.TryGetValue(dataset, out var install)) return Usage($"'{dataset}' has no canonical download");
+            if (!DatasetCache.Installers.TryGetValue(dataset, out var install)) return Usage($"'{dataset}' has no canonical download");
             try { install(cache, Downloader.Shared); }
             catch (IOException e) { Console.WriteLine($"{dataset}: the canonical data could not be had ({(e as DatasetUnavailableException)?.Reason ?? e.Message})"); }
         }

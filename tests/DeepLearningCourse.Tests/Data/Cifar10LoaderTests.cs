@@ -13,8 +13,8 @@ public class Cifar10LoaderTests
         using var root = new TemporaryFolder();
         DataFixtures.WriteCifarFolder(root.Combine(DatasetCatalog.Cifar10Folder), perFile: 12);
 
-        using var train = Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false);
-        using var test = Datasets.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false);
+        using var train = DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false);
+        using var test = DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false);
 
         Assert.Equal(60, train.Count);
         Assert.Equal(12, test.Count);
@@ -40,7 +40,7 @@ public class Cifar10LoaderTests
         var path = Path.Combine(folder, "data_batch_3.bin");
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..5000]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("truncated", e.Problem);
     }
@@ -56,7 +56,7 @@ public class Cifar10LoaderTests
         bytes[Cifar10Binary.RecordBytes] = 10;
         File.WriteAllBytes(path, bytes);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, false, null, root.Path, fast: false));
         Assert.Contains("record 1 has label 10", e.Problem);
     }
 
@@ -68,7 +68,7 @@ public class Cifar10LoaderTests
         DataFixtures.WriteCifarFolder(folder, perFile: 3);
         File.Delete(Path.Combine(folder, "data_batch_5.bin"));
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
         Assert.EndsWith("data_batch_5.bin", e.FilePath);
     }
 
@@ -86,8 +86,8 @@ public class Cifar10LoaderTests
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..(3 * Cifar10Binary.RecordBytes)]);
         var spec = DatasetCatalog.Cifar10 with { RecordsPerFile = 4 };
 
-        Assert.Equal(20, Datasets.LoadCifar10(spec, true, null, root.Path, fast: false).Count);
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(spec, false, null, root.Path, fast: false));
+        Assert.Equal(20, DatasetCache.LoadCifar10(spec, true, null, root.Path, fast: false).Count);
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(spec, false, null, root.Path, fast: false));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("holds 3 records, but each CIFAR-10 batch file has 4", e.Problem);
         Assert.Contains("Delete", e.Problem);
@@ -99,7 +99,7 @@ public class Cifar10LoaderTests
         using var root = new TemporaryFolder();
         DataFixtures.WriteCifarFolder(root.Combine(DatasetCatalog.Cifar10Folder), perFile: 3, standIn: false);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(DatasetCatalog.Cifar10, true, null, root.Path, fast: false));
         Assert.Contains("holds 3 records, but each CIFAR-10 batch file has 10,000", e.Problem);
     }
 }

@@ -57,7 +57,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var files = ServeIdxPairs(server);
 
-        using var dataset = Datasets.LoadIdx(Spec(files, server.BaseUrl), train: true, null, cache.Path, fast: false, Quiet());
+        using var dataset = DatasetCache.LoadIdx(Spec(files, server.BaseUrl), train: true, null, cache.Path, fast: false, Quiet());
 
         Assert.Equal(12, dataset.Count);
         // Both splits: a folder with one split only looked complete and failed offline for the other (it did before).
@@ -75,12 +75,12 @@ public class DatasetDownloadTests
         using var server = new LocalHttpServer();
         using var cache = new TemporaryFolder();
         var spec = Spec(ServeIdxPairs(server), server.BaseUrl);
-        Datasets.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet()).Dispose();
+        DatasetCache.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet()).Dispose();
 
         // Still a valid IDX file with as many labels, so only the checksum can tell.
         var labels = cache.Combine("Fixture", "t10k-labels-idx1-ubyte.gz");
         IdxFile.Write(labels, [4], [9, 9, 9, 9]);
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()));
         Assert.Equal(labels, e.FilePath);
         Assert.Contains("changed since it was stored", e.Problem);
     }
@@ -97,7 +97,7 @@ public class DatasetDownloadTests
             url = server.Url("t10k-images-idx3-ubyte.gz");
         }   // the server is gone: nothing answers any more
 
-        var e = Assert.Throws<DatasetUnavailableException>(() => Datasets.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DatasetUnavailableException>(() => DatasetCache.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()));
 
         Assert.StartsWith("Fixture digits is not in", e.Message);
         Assert.Contains(url, e.Message);
@@ -114,13 +114,13 @@ public class DatasetDownloadTests
         WriteStandIn(cache);
         var spec = Spec(ServeIdxPairs(server), server.BaseUrl);
 
-        using var dataset = Datasets.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet());
+        using var dataset = DatasetCache.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet());
 
         Assert.Equal(12, dataset.Count);
         Assert.DoesNotContain("STAND-IN", dataset.Source);
         Assert.False(DatasetSource.Read(cache.Combine("Fixture")).IsStandIn);
         Assert.Equal(["Fixture"], Entries(cache));   // the stand-in is gone, and no temporary folder stayed
-        Datasets.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()).Dispose();
+        DatasetCache.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet()).Dispose();
         Assert.Equal(4, server.Requests.Count);       // installed once
     }
 
@@ -133,13 +133,13 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var files = ServeIdxPairs(server);
 
-        using (var dataset = Datasets.LoadIdx(Spec(files, down.BaseUrl, server.BaseUrl), train: true, null, cache.Path, fast: false, Quiet()))
+        using (var dataset = DatasetCache.LoadIdx(Spec(files, down.BaseUrl, server.BaseUrl), train: true, null, cache.Path, fast: false, Quiet()))
             Assert.Equal(12, dataset.Count);
 
         using var other = new TemporaryFolder();
         WriteStandIn(other);
         var log = new StringWriter();
-        using var standIn = Datasets.LoadIdx(Spec(files, down.BaseUrl), train: true, null, other.Path, fast: false, Quiet(log));
+        using var standIn = DatasetCache.LoadIdx(Spec(files, down.BaseUrl), train: true, null, other.Path, fast: false, Quiet(log));
         Assert.Equal(3, standIn.Count);
         Assert.Contains("OFFLINE STAND-IN", standIn.Source);
         Assert.Contains("(with a network, `tools/fetch-data` gets it)", standIn.Source);
@@ -157,12 +157,12 @@ public class DatasetDownloadTests
         var log = new StringWriter();
         WriteStandIn(cache);
 
-        using (var standIn = Datasets.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet(log, freeSpace: _ => 1_000)))
+        using (var standIn = DatasetCache.LoadIdx(spec, train: true, null, cache.Path, fast: false, Quiet(log, freeSpace: _ => 1_000)))
             Assert.Equal(3, standIn.Count);
         Assert.Contains("Not enough free space for Fixture digits", log.ToString());
 
         using var empty = new TemporaryFolder();
-        var e = Assert.Throws<NotEnoughSpaceException>(() => Datasets.LoadIdx(spec, train: true, null, empty.Path, fast: false, Quiet(freeSpace: _ => 1_000)));
+        var e = Assert.Throws<NotEnoughSpaceException>(() => DatasetCache.LoadIdx(spec, train: true, null, empty.Path, fast: false, Quiet(freeSpace: _ => 1_000)));
         Assert.Contains("Free some space there, or set COURSE_DATA", e.Message);
         Assert.Empty(Entries(empty));
     }
@@ -178,7 +178,7 @@ public class DatasetDownloadTests
         foreach (var test in Directory.GetFiles(folder, "t10k-*")) File.Delete(test);
         var log = new StringWriter();
 
-        using var dataset = Datasets.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet(log));
+        using var dataset = DatasetCache.LoadIdx(spec, train: false, null, cache.Path, fast: false, Quiet(log));
 
         Assert.Equal(4, dataset.Count);
         Assert.Equal(["Fixture", "Fixture.incomplete"], Entries(cache));
@@ -215,7 +215,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var (spec, _) = ServeCifar(server, perFile: 4);
 
-        using var test = Datasets.LoadCifar10(spec, train: false, null, cache.Path, fast: false, Quiet());
+        using var test = DatasetCache.LoadCifar10(spec, train: false, null, cache.Path, fast: false, Quiet());
 
         Assert.Equal(4, test.Count);
         Assert.Contains("downloaded; archive SHA-256 verified, 20 train / 4 test records", test.Source);
@@ -231,7 +231,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var (spec, _) = ServeCifar(server, perFile: 2, pin: new string('a', 64));
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(spec, train: true, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(spec, train: true, null, cache.Path, fast: false, Quiet()));
 
         Assert.Contains("discarded", e.Problem);
         Assert.Empty(Entries(cache));
@@ -244,7 +244,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var (spec, _) = ServeCifar(server, perFile: 1, topLevel: "something-else");
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(spec, train: true, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(spec, train: true, null, cache.Path, fast: false, Quiet()));
 
         Assert.Contains("no cifar-10-batches-bin folder", e.Problem);
         Assert.Empty(Entries(cache));
@@ -258,7 +258,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         var (spec, _) = ServeCifar(server, perFile: 3, recordsPerFile: 4);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadCifar10(spec, train: false, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadCifar10(spec, train: false, null, cache.Path, fast: false, Quiet()));
 
         Assert.Contains("holds 3 records, but each CIFAR-10 batch file has 4", e.Problem);
         Assert.Empty(Entries(cache));
@@ -278,7 +278,7 @@ public class DatasetDownloadTests
         File.WriteAllText(cache.Combine("novel", "novel.txt"), "Call me Ishmael.");
         DatasetSource.Write(cache.Combine("novel"), isStandIn: true, "another novel");
 
-        var corpus = Datasets.LoadText(spec, cache.Path, fast: false, Quiet());
+        var corpus = DatasetCache.LoadText(spec, cache.Path, fast: false, Quiet());
 
         Assert.Equal("Happy families are all alike.\n", corpus.Text);
         Assert.Contains("a fixture novel, canonical, downloaded and SHA-256 verified", corpus.Source);
@@ -335,7 +335,7 @@ public class DatasetDownloadTests
         server.Serve("Cat_Dog_data.zip", new(200, zip));
         var log = new StringWriter();
 
-        using var train = Datasets.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: true, null, cache.Path, fast: false, Quiet(log));
+        using var train = DatasetCache.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: true, null, cache.Path, fast: false, Quiet(log));
 
         Assert.Equal(6, train.Count);
         Assert.Equal(["cat", "dog"], train.Classes);
@@ -347,7 +347,7 @@ public class DatasetDownloadTests
 
         // Checked on every later run, as a pinned file is.
         File.WriteAllBytes(cache.Combine("Cat_Dog_data", "test", "dog", "dog.0.jpg"), Photo(10));
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: false, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: false, null, cache.Path, fast: false, Quiet()));
         Assert.Contains("changed since it was stored", e.Problem);
     }
 
@@ -358,7 +358,7 @@ public class DatasetDownloadTests
         using var cache = new TemporaryFolder();
         server.Serve("photos.zip", new(200, Zip(CatDogEntries().Select(e => (((string)e.Item1).Replace("Cat_Dog_data/", ""), e.Item2)).Where(e => e.Item1.Length > 0))));
 
-        using var test = Datasets.LoadPhotos(PhotoSpec(server.Url("photos.zip")), train: false, null, cache.Path, fast: false, Quiet());
+        using var test = DatasetCache.LoadPhotos(PhotoSpec(server.Url("photos.zip")), train: false, null, cache.Path, fast: false, Quiet());
 
         Assert.Equal(2, test.Count);
     }
@@ -396,7 +396,7 @@ public class DatasetDownloadTests
         server.Serve("Cat_Dog_data.zip", new(200, Zip(entries, link)));
         var spec = PhotoSpec(server.Url("Cat_Dog_data.zip"), maxBytes: kind == "size" ? 2_000 : 10_000_000);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadPhotos(spec, train: true, null, cache.Path, fast: false, Quiet()));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadPhotos(spec, train: true, null, cache.Path, fast: false, Quiet()));
 
         Assert.Contains("was refused", e.Problem);
         Assert.Contains(problem, e.Problem);
@@ -419,7 +419,7 @@ public class DatasetDownloadTests
         DatasetSource.Write(cache.Combine("Cat_Dog_data"), isStandIn: true, "fixture stand-in photos");
         var log = new StringWriter();
 
-        using var train = Datasets.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: true, null, cache.Path, fast: false, Quiet(log));
+        using var train = DatasetCache.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), train: true, null, cache.Path, fast: false, Quiet(log));
 
         Assert.Equal(2, train.Count);
         Assert.Contains("OFFLINE STAND-IN", train.Source);
@@ -442,21 +442,21 @@ public class DatasetDownloadTests
         {
             case "idx":
                 var idx = Spec(ServeIdxPairs(server, waitForRequests: 2), server.BaseUrl);
-                load = () => { using var d = Datasets.LoadIdx(idx, true, null, cache.Path, false, Quiet()); return d.Count; };
+                load = () => { using var d = DatasetCache.LoadIdx(idx, true, null, cache.Path, false, Quiet()); return d.Count; };
                 break;
             case "cifar":
                 var (cifar, _) = ServeCifar(server, perFile: 3, waitForRequests: 2);
-                load = () => { using var d = Datasets.LoadCifar10(cifar, true, null, cache.Path, false, Quiet()); return d.Count; };
+                load = () => { using var d = DatasetCache.LoadCifar10(cifar, true, null, cache.Path, false, Quiet()); return d.Count; };
                 break;
             case "text":
                 var text = "Happy families are all alike.\n"u8.ToArray();
                 server.Serve("novel.txt", new(200, text, WaitForRequests: 2));
                 var spec = NoText with { File = new RemoteFile("novel.txt", Sha(text), server.Url("novel.txt")) };
-                load = () => Datasets.LoadText(spec, cache.Path, false, Quiet()).Text.Length;
+                load = () => DatasetCache.LoadText(spec, cache.Path, false, Quiet()).Text.Length;
                 break;
             default:
                 server.Serve("Cat_Dog_data.zip", new(200, Zip(CatDogEntries()), WaitForRequests: 2));
-                load = () => Datasets.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), true, null, cache.Path, false, Quiet()).Count;
+                load = () => DatasetCache.LoadPhotos(PhotoSpec(server.Url("Cat_Dog_data.zip")), true, null, cache.Path, false, Quiet()).Count;
                 break;
         }
 

@@ -167,7 +167,7 @@ public sealed class FetchDataTests : IDisposable
         foreach (var photos in new[] { DatasetCatalog.CatsAndDogs, DatasetCatalog.Flowers })
             Assert.Equal(["train", "test"], Listed(photos.Folder));
         // Every dataset with a canonical download is tried first, and the library installs each of them.
-        Assert.Equal(Datasets.Installers.Keys.Order(), Regex.Match(script, @"CANONICAL=\(([^)]*)\)").Groups[1].Value.Split(' ').Order());
+        Assert.Equal(DatasetCache.Installers.Keys.Order(), Regex.Match(script, @"CANONICAL=\(([^)]*)\)").Groups[1].Value.Split(' ').Order());
     }
 
     public void Dispose() => scratch.Dispose();

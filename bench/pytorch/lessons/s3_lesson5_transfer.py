@@ -1,5 +1,5 @@
 """PyTorch reference for Section 3 Lesson 5 (transfer learning on flowers) as the C# lesson runs it: the offline
-ResNet-18 (offline_resnet.py) frozen, one new linear layer 512 -> 5 classes trained for 2 epochs with plain SGD
+ResNet-18 (common/offline_resnet.py) frozen, one new linear layer 512 -> 5 classes trained for 2 epochs with plain SGD
 (lr 0.001) and cross-entropy on the flower folders in data/ (the stand-in when that is what is there), batches of
 20 reshuffled every epoch, the last smaller batch kept. Training photos: RandomResizedCrop(224),
 RandomHorizontalFlip; test photos: Resize(255), CenterCrop(224); both then prepared the backbone's way.
@@ -7,7 +7,7 @@ The metric is the fraction of test photos classified right, in percent.
 
 Where the C# lesson differs from the course's notebook, this follows the lesson: ResNet-18's 512 features and a
 new layer on them in place of VGG16 with its last classifier layer replaced (the course's weights are not available
-offline), and the backbone's batch norm stays in evaluation mode while the layer trains (offline_resnet.py).
+offline), and the backbone's batch norm stays in evaluation mode while the layer trains (common/offline_resnet.py).
 """
 import argparse
 import time
@@ -17,9 +17,9 @@ import torch
 from torch import nn, optim
 from torchvision import transforms
 
-import idx
-import training
-import transfer
+from common import idx
+from common import training
+from common import transfer
 
 
 def main():

@@ -8,7 +8,7 @@ validation loss per image on the unaugmented validation part; the weights of the
 (ties included, as the lesson saves them) are measured on the test set: the test accuracy the lesson reports.
 The augmentation is drawn a batch at a time, as the course library draws it (torchvision's RandomHorizontalFlip
 and RandomRotation(10) draw per image, with the same distributions).
-  s3_lesson4_cifar.py [--seed 7] [--epochs N]
+  python3 -m lessons.s3_lesson4_cifar [--seed 7] [--epochs N]
 """
 import argparse
 import time
@@ -16,9 +16,9 @@ import time
 import torch
 from torch import nn, optim
 
-import cifar
-import idx
-import training
+from common import cifar
+from common import idx
+from common import training
 
 
 parser = argparse.ArgumentParser()

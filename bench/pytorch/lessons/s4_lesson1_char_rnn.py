@@ -1,9 +1,9 @@
 """Section 4 Lesson 1 in PyTorch, for parity and speed: the same text file, vocabulary (sorted distinct
 characters), batches, network (LSTM 512 x 2, dropout 0.5), optimiser, clipping and validation schedule as the
 C# lesson. Prints the last validation loss as `metric validation loss X`.
-  char_rnn.py --seed 7                 the full run (20 epochs); it keeps its state after each epoch in
+  python3 -m lessons.s4_lesson1_char_rnn --seed 7                 the full run (20 epochs); it keeps its state after each epoch in
                                        artifacts/bench/char_rnn-seed7.pt and, started again, goes on from there
-  char_rnn.py --time-steps 5           only the speed of a training step: the lesson's path and the floor, medians
+  python3 -m lessons.s4_lesson1_char_rnn --time-steps 5           only the speed of a training step: the lesson's path and the floor, medians
 """
 import argparse
 import os
@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
-import idx
-import training
+from common import idx
+from common import training
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)

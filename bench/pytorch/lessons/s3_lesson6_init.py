@@ -4,7 +4,7 @@ training part of Fashion-MNIST's 60,000 training images (pixels in [0, 1], no no
 them; the other 20%, split at random, is the validation part), shuffled batches of 100. Every run shares one
 split and one shuffling generator, as the lesson's runs share one loader. Prints each run's validation accuracy,
 then the one the lesson reports: that of the uniform ±1/√n initialisation (n: the layer's inputs).
-  s3_lesson6_init.py [--seed 7] [--epochs N]
+  python3 -m lessons.s3_lesson6_init [--seed 7] [--epochs N]
 """
 import argparse
 import math
@@ -13,9 +13,9 @@ import time
 import torch
 from torch import nn, optim
 
-import idx
-import models
-import training
+from common import idx
+from common import models
+from common import training
 
 
 def linear_init(weights):

@@ -7,8 +7,8 @@ import math
 import torch
 from torch import nn, optim
 
-import idx
-import training
+from common import idx
+from common import training
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)

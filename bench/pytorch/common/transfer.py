@@ -4,8 +4,8 @@ import os
 
 from torchvision import datasets, transforms
 
-import idx
-import offline_resnet
+from common import idx
+from common import offline_resnet
 
 
 def frozen_backbone():

@@ -2,8 +2,8 @@
 there), pixels in [0, 1], batches of 20 in file order (the lessons' loader does not shuffle), MSE, Adam 0.001,
 and the loss the lessons report: batch loss x batch size, summed over the epoch, divided by the number of
 batches. Prints the last epoch's figure as `metric reported training loss X`.
-  autoencoders.py --lesson 7|8|8b|9 [--seed 7]
-The models are importable (epoch_speed.py times Lesson 8's).
+  python3 -m lessons.s3_lesson7_9_autoencoders --lesson 7|8|8b|9 [--seed 7]
+The models are importable (speed/epoch_speed.py times Lesson 8's).
 """
 import argparse
 import time
@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-import idx
+from common import idx
 
 class Linear(nn.Module):
     def __init__(self, encoding_dim=32):

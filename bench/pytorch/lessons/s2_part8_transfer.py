@@ -1,5 +1,5 @@
 """PyTorch reference for Section 2 Part 8 (transfer learning) as the C# lesson runs it: the offline ResNet-18
-(offline_resnet.py) frozen, a new classifier 512-256-2 (ReLU, dropout 0.2, log-softmax) trained with Adam
+(common/offline_resnet.py) frozen, a new classifier 512-256-2 (ReLU, dropout 0.2, log-softmax) trained with Adam
 (lr 0.003) and NLLLoss on the Cat/Dog folders in data/ (the stand-in when that is what is there), batches of 64
 reshuffled every epoch, the last smaller batch kept. Training photos: RandomRotation(30), RandomResizedCrop(224),
 RandomHorizontalFlip; test photos: Resize(255), CenterCrop(224); both then prepared the backbone's way.
@@ -9,7 +9,7 @@ Where the C# lesson differs from the course's notebook, this follows the lesson:
 - as many epochs as give at least 30 updates (8 epochs of the stand-in's 4 batches) instead of 1 epoch;
 - the test set is checked every 5 steps and after the last; the accuracy and loss are per photo over the
   whole test set (the course averages per batch); the metric is the last check's accuracy;
-- the backbone's batch norm stays in evaluation mode while the classifier trains (offline_resnet.py).
+- the backbone's batch norm stays in evaluation mode while the classifier trains (common/offline_resnet.py).
 """
 import argparse
 import math
@@ -20,13 +20,13 @@ import torch
 from torch import nn, optim
 from torchvision import transforms
 
-import idx
-import training
-import transfer
+from common import idx
+from common import training
+from common import transfer
 
 
 def photo_folders(backbone):
-    """The lesson's Cat/Dog train and test folders with its transforms (pretrained_speed.py times the same)."""
+    """The lesson's Cat/Dog train and test folders with its transforms (speed/pretrained_speed.py times the same)."""
     return transfer.photo_folders(
         "Cat_Dog_data", backbone,
         [transforms.RandomRotation(30), transforms.RandomResizedCrop(224), transforms.RandomHorizontalFlip()],

@@ -2,7 +2,7 @@
 lesson's model, batch size, optimiser and transforms, two ways: the floor, a tight loop over batches built in memory
 beforehand (without augmentation: it changes no cost in the model), and the course's loader, the torchvision dataset
 with its transforms per image and a DataLoader, as the PyTorch lessons load their data.
-  epoch_speed.py --workload fashion|mnist|cifar|autoencoder [--threads N] [--runs N]
+  python3 -m speed.epoch_speed --workload fashion|mnist|cifar|autoencoder [--threads N] [--runs N]
 fashion      Section 2 Part 4: 784-256-128-64-10, NLL, Adam 0.003, batch 64, shuffled; ToTensor, Normalize(0.5, 0.5).
 mnist        Section 2 Part 3: 784-128-64-10, NLL, SGD 0.003, batch 64, shuffled; ToTensor, Normalize(0.5, 0.5).
 cifar        Section 3 Lesson 4, the training pass of an epoch: its CNN, cross-entropy, SGD 0.01, batch 20, over the
@@ -20,13 +20,13 @@ import shutil
 import torch
 from torch import nn, optim
 
-import cifar
-import idx
-import models
-import speed
-import training
-from autoencoders import Conv
-from part4_fashion import Classifier
+from common import cifar
+from common import idx
+from common import models
+from common import speed
+from common import training
+from lessons.s3_lesson7_9_autoencoders import Conv
+from lessons.s2_part4_fashion import Classifier
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--workload", choices=["fashion", "mnist", "cifar", "autoencoder"], required=True)

@@ -3,7 +3,7 @@ scores, cross-entropy, SGD 0.01) on the MNIST copy in data/MNIST (a stand-in the
 normalisation, as the lesson loads them. 20% of the training images, split at random, are the validation part;
 shuffled batches of 20 over the rest, 50 epochs; after each, the validation loss per image, and the weights of the
 epoch with the lowest so far are kept. The metric, as the lesson reports it: the test accuracy of those weights.
-  s3_lesson1_mlp.py [--seed 7] [--epochs N]
+  python3 -m lessons.s3_lesson1_mlp [--seed 7] [--epochs N]
 """
 import argparse
 import time
@@ -11,9 +11,9 @@ import time
 import torch
 from torch import nn, optim
 
-import idx
-import models
-import training
+from common import idx
+from common import models
+from common import training
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, default=7)

@@ -1,5 +1,5 @@
 """PyTorch reference for Section 3 Lesson 10 (style transfer) as the C# lesson runs it: the offline ResNet-18
-(offline_resnet.py) frozen, its stem and four stage outputs (conv1, layer1-layer4) in the places of VGG19's
+(common/offline_resnet.py) frozen, its stem and four stage outputs (conv1, layer1-layer4) in the places of VGG19's
 conv1_1 ... conv5_1 for style with weights 1, 0.75, 0.2, 0.2, 0.2, and layer3 in the place of conv4_2 for content;
 content weight 1, style weight 1e6; the target starts as the content image and Adam (lr 0.003) changes it for 2000
 steps. Content: data/photos/nagasaki-boats.jpg, its longer side shrunk to 400 (bicubic: ImageSharp's default in
@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-import idx
-import transfer
+from common import idx
+from common import transfer
 
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(3, 1, 1)

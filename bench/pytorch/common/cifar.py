@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-import idx
+from common import idx
 
 FOLDER = "cifar-10-batches-bin"
 RECORD = 1 + 3 * 32 * 32  # a label byte, then the red, green and blue planes of 32x32 pixels

@@ -1,6 +1,6 @@
 """Speed in PyTorch for bench/run's speed table: TrainingBench's workloads on the offline ResNet-18
-(offline_resnet.py), each two ways, as the C# side measures them.
-  pretrained_speed.py --workload transfer|backbone|style [--threads N] [--runs N]
+(common/offline_resnet.py), each two ways, as the C# side measures them.
+  python3 -m speed.pretrained_speed --workload transfer|backbone|style [--threads N] [--runs N]
 transfer  Section 2 Part 8, one epoch over the Cat/Dog training photos: the frozen backbone, the lesson's
           classifier, NLL, Adam 0.003, batch 64. Course loader: torchvision's ImageFolder with the lesson's
           transforms and a shuffling DataLoader (no worker processes, as the course); floor: the same epoch over
@@ -19,12 +19,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, optim
 
-import idx
-import part8_transfer
-import s3_lesson10_style as style
-import speed
-import training
-import transfer
+from common import idx
+from lessons import s2_part8_transfer as part8_transfer
+from lessons import s3_lesson10_style as style
+from common import speed
+from common import training
+from common import transfer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--workload", choices=["transfer", "backbone", "style"], required=True)
@@ -66,7 +66,7 @@ def backbone_forward():
 
 
 def style_transfer():
-    """The lesson's photos, layers, weights and optimiser from s3_lesson10_style.py (the parity reference)."""
+    """The lesson's photos, layers, weights and optimiser from lessons/s3_lesson10_style.py (the parity reference)."""
     content = ((style.photo("nagasaki-boats", max_side=400) - style.MEAN) / style.STD).unsqueeze(0)
     pixels = F.interpolate(style.photo("march-pastoral").unsqueeze(0), size=content.shape[-2:], mode="bilinear", align_corners=False, antialias=True)
     print(f"content {tuple(content.shape)}")

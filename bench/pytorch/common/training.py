@@ -6,7 +6,7 @@ import time
 
 import torch
 
-import idx
+from common import idx
 
 
 def timed(action):

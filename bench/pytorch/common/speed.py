@@ -4,8 +4,8 @@ import statistics
 
 import torch
 
-import idx
-import training
+from common import idx
+from common import training
 
 
 def compare(name, floor, course, runs, per="epoch"):

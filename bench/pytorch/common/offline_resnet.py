@@ -11,7 +11,7 @@ Like the C# Backbone, the network stays in evaluation mode even inside a model p
 batch norm keeps ImageNet's statistics (a plain torchvision model would switch to batch statistics).
 
 Run it to print the features of one photo (for comparing with the C# library):
-    python3 offline_resnet.py [photo.jpg]
+    python3 -m common.offline_resnet [photo.jpg]
 """
 import hashlib
 import json
@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision.models.resnet import BasicBlock, ResNet
 
-import idx
+from common import idx
 
 CHECKPOINT = os.path.join(idx.REPO, "data", "weights", "resnet18-dnnimagefeaturizer-e2552f19db2d.ckpt")
 MARKER = b"DLCOURSE-CHECKPOINT-2\n"

@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn, optim
 
-import idx
-import training
+from common import idx
+from common import training
 
 
 class Classifier(nn.Module):

@@ -5,7 +5,7 @@ of the final weights, the metric both lessons report.
   Part 5: 784-256-128-64-10, dropout 0.2, Adam 0.003, 30 epochs (the lesson's second model, the one its
           Trainer fits; the lesson first trains a model without dropout, which only moves its random state on).
   Part 6: 784-512-256-128-10, dropout 0.5, Adam 0.001, 2 epochs.
-  fashion_dropout.py --part 5|6 [--seed 7] [--epochs N]
+  python3 -m lessons.s2_part5_6_fashion_dropout --part 5|6 [--seed 7] [--epochs N]
 """
 import argparse
 import time
@@ -13,9 +13,9 @@ import time
 import torch
 from torch import nn, optim
 
-import idx
-import models
-import training
+from common import idx
+from common import models
+from common import training
 
 LESSONS = {  # part: (layer sizes, dropout, learning rate, epochs)
     "5": ([784, 256, 128, 64, 10], 0.2, 0.003, 30),
