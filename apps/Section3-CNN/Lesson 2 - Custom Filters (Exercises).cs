@@ -69,11 +69,10 @@ Console.WriteLine($"Computing on {device}");
 // `OpenCvSharp4.runtime.win` (same version) instead; this course is tested on Linux only, where
 // that package was not available to it.
 //
-// On Linux, OpenCV's native library needs the system's GTK 3 library. `Course.RequireOpenCv()`
-// checks for it before OpenCV is first used, and if it is missing stops with one sentence naming
-// the package to install (on Debian and Ubuntu: `sudo apt-get install libgtk-3-0`).
+// On Linux, OpenCV's native library also needs the system's GTK 3 library. The course library
+// checks for it when OpenCV is first called; if it is missing, that call stops with one sentence
+// naming the package to install (on Debian and Ubuntu: `sudo apt-get install libgtk-3-0`).
 
-Course.RequireOpenCv();
 Console.WriteLine($"OpenCV {Cv2.GetVersionString()}");
 
 // ## The photograph
@@ -86,13 +85,13 @@ Console.WriteLine($"OpenCV {Cv2.GetVersionString()}");
 // `Cv2.ImRead` reads the file into a `Mat`. OpenCV keeps the colour channels in blue-green-red
 // order, and a `Mat` is not a tensor, so to show it we convert it: the small function below copies
 // its bytes into a tensor `[channels, height, width]` with values in [0, 1], the form `Images.Show`
-// and the rest of the course use. We also shrink the photo to 320 pixels across, which keeps the
+// and the rest of the course use. We also shrink the photo to 256 pixels across, which keeps the
 // pictures below light and changes nothing about how the kernels work.
 
 var path = Path.Combine(Photos.Folder(), "dust-bowl-home.jpg");
 var original = Cv2.ImRead(path);
 var image = new Mat();
-Cv2.Resize(original, image, new OpenCvSharp.Size(320, original.Rows * 320 / original.Cols), interpolation: InterpolationFlags.Area);
+Cv2.Resize(original, image, new OpenCvSharp.Size(256, original.Rows * 256 / original.Cols), interpolation: InterpolationFlags.Area);
 Console.WriteLine($"Photo: {Path.GetFileName(path)} from {Photos.Folder()}, {original.Cols}×{original.Rows} pixels, shown at {image.Cols}×{image.Rows}");
 
 // A Mat of bytes (rows of pixels, channels interleaved, blue-green-red) as a tensor [channels, height, width] in [0, 1]
@@ -295,7 +294,8 @@ display(Images.Show(conv_output, stretch: true));
 //
 // * OpenCvSharp is OpenCV for .NET: `Cv2.ImRead`, `Cv2.CvtColor(..., BGR2GRAY)` and `Cv2.Filter2D`
 //   do what `cv2.imread`, `cv2.cvtColor` and `cv2.filter2D` do in Python. It needs its runtime
-//   package, and on Linux the system's GTK 3 library, which `Course.RequireOpenCv()` checks for.
+//   package, and on Linux the system's GTK 3 library, which the course library checks for at
+//   OpenCV's first call.
 // * A kernel replaces every pixel by a weighted sum of its neighbours. Sobel y (row below minus row
 //   above) finds horizontal edges, Sobel x (right minus left) vertical ones; our 5×5 kernel (lower
 //   right minus upper left) finds diagonal edges and, being larger, ignores fine texture. Weights
