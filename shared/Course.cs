@@ -50,23 +50,6 @@ public static class Course
     }
 
     /// <summary>
-    /// Stops with one sentence naming the package to install when OpenCV's native library (used through
-    /// OpenCvSharp4 in Section 3 Lesson 2) cannot load for want of a system library: on Linux it needs GTK 3
-    /// (Debian's <c>libgtk-3-0</c>). Call it before the first OpenCV call.
-    /// </summary>
-    public static void RequireOpenCv() => SystemLibraries.Require("OpenCV's native library", SystemLibraries.OpenCvOnLinux);
-
-    /// <summary>
-    /// For a long training loop whose steps mix tensor sizes (Section 4's LSTM), on Linux: glibc's <c>malloc</c> never
-    /// grows a heap, which such a loop fragments, for a block of <paramref name="bytes"/> or more: one the heaps have no
-    /// room for gets a memory mapping of its own, returned to the system when freed. Where the library's own threshold
-    /// is already that low or lower (2 MB, with huge pages) it is kept; without huge pages the library keeps blocks up
-    /// to 32 MB in the heap. Prints what was done (nothing on other systems, nor where the user set malloc's
-    /// environment variables). See <see cref="NativeHeap"/> for why.
-    /// </summary>
-    public static void SetMallocMmapThreshold(int bytes) => Console.WriteLine(NativeHeap.LimitMmapThreshold(bytes));
-
-    /// <summary>
     /// Prints the lesson's result line: the measured <paramref name="value"/> of <paramref name="metric"/> beside the
     /// lesson's target (from <see cref="LessonTargets"/>), the data and pretrained weights it was measured with,
     /// and the mode. <c>tools/results</c> collects these lines into RESULTS.md. The target is not judged in fast

@@ -50,7 +50,7 @@ public static class LessonTargets
         new("Section 3 Lesson 8b", "Upsampling", "reported training loss", Target.AtMost(0.12, "F3")),
         new("Section 3 Lesson 9", "Denoising Autoencoder", "reported training loss", Target.AtMost(0.56, "F3")),
         // Style transfer has no accuracy: the course's total loss fell from 4.9e7 at the first step to 2.0e6 at the last.
-        new("Section 3 Lesson 10", "Style Transfer", "total loss reduction (first step / last step)", Target.AtLeast(10, "F1")),
+        new("Section 3 Lesson 10", "Style Transfer", "total loss reduction (first look / last step)", Target.AtLeast(10, "F1")),
         // The course's character-level LSTM ends at a validation loss of 1.29 on Anna Karenina after 20 epochs.
         new("Section 4 Lesson 1", "Character-Level RNN", "validation loss", Target.AtMost(1.35, "F3")),
     ];

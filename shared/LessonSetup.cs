@@ -11,7 +11,7 @@ static class LessonSetup
 
     /// <summary>
     /// Loads TorchSharp's native libraries, registers the course's display formatters (notebook outputs, and the
-    /// console text of apps), has a notebook kernel in fast mode run the cells' fast-mode settings
+    /// console text of apps), has OpenCV's system libraries checked before its first call, has a notebook kernel in fast mode run the cells' fast-mode settings
     /// (<see cref="FastSettings"/>), and says what runs the lesson.
     /// </summary>
     public static void Setup()
@@ -20,6 +20,7 @@ static class LessonSetup
         // print(), str() and ToString() then show values the way PyTorch users expect.
         TorchSharp.torch.TensorStringStyle = TorchSharp.TensorStringStyle.Numpy;
         NotebookFormatters.Register();
+        SystemLibraries.CheckOpenCvWhenLoaded();
         if (Course.Mode == CourseMode.Fast && !fastSettingsApplied && KernelInvocationContext.Current?.HandlingKernel is { } kernel)
         {
             FastSettings.RunAfterCells(kernel, Environment.CurrentDirectory);

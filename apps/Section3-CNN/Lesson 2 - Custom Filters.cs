@@ -38,7 +38,7 @@ using OpenCvSharp;
 //    processing,
 // 2. filter it with the Sobel kernels, which find horizontal and vertical edges, and with a 5×5
 //    kernel of our own,
-// 3. work out why each kernel finds the edges it does,
+// 3. work out why each kernel finds the edges it does, and blur the photo before looking for edges,
 // 4. and check that OpenCV's filtering is exactly the operation a convolutional layer computes,
 //    TorchSharp's `conv2d`, with the kernel as its fixed weights. Lesson 3 builds a layer from
 //    there.
@@ -61,11 +61,10 @@ Console.WriteLine($"Computing on {device}");
 // `OpenCvSharp4.runtime.win` (same version) instead; this course is tested on Linux only, where
 // that package was not available to it.
 //
-// On Linux, OpenCV's native library needs the system's GTK 3 library. `Course.RequireOpenCv()`
-// checks for it before OpenCV is first used, and if it is missing stops with one sentence naming
-// the package to install (on Debian and Ubuntu: `sudo apt-get install libgtk-3-0`).
+// On Linux, OpenCV's native library also needs the system's GTK 3 library. The course library
+// checks for it when OpenCV is first called; if it is missing, that call stops with one sentence
+// naming the package to install (on Debian and Ubuntu: `sudo apt-get install libgtk-3-0`).
 
-Course.RequireOpenCv();
 Console.WriteLine($"OpenCV {Cv2.GetVersionString()}");
 
 // ## The photograph
@@ -78,13 +77,13 @@ Console.WriteLine($"OpenCV {Cv2.GetVersionString()}");
 // `Cv2.ImRead` reads the file into a `Mat`. OpenCV keeps the colour channels in blue-green-red
 // order, and a `Mat` is not a tensor, so to show it we convert it: the small function below copies
 // its bytes into a tensor `[channels, height, width]` with values in [0, 1], the form `Images.Show`
-// and the rest of the course use. We also shrink the photo to 320 pixels across, which keeps the
+// and the rest of the course use. We also shrink the photo to 256 pixels across, which keeps the
 // pictures below light and changes nothing about how the kernels work.
 
 var path = Path.Combine(Photos.Folder(), "dust-bowl-home.jpg");
 var original = Cv2.ImRead(path);
 var image = new Mat();
-Cv2.Resize(original, image, new OpenCvSharp.Size(320, original.Rows * 320 / original.Cols), interpolation: InterpolationFlags.Area);
+Cv2.Resize(original, image, new OpenCvSharp.Size(256, original.Rows * 256 / original.Cols), interpolation: InterpolationFlags.Area);
 Console.WriteLine($"Photo: {Path.GetFileName(path)} from {Photos.Folder()}, {original.Cols}×{original.Rows} pixels, shown at {image.Cols}×{image.Rows}");
 
 // A Mat of bytes (rows of pixels, channels interleaved, blue-green-red) as a tensor [channels, height, width] in [0, 1]
@@ -203,6 +202,41 @@ display(Images.Show(ToTensor(filtered_diagonal)));
 var filtered = torch.stack(new[] { ToTensor(filtered_y), ToTensor(filtered_x), ToTensor(filtered_diagonal) });
 display(Images.Grid(filtered, new[] { "Sobel y", "Sobel x", "5×5 diagonal" }, columns: 3, stretch: true));
 
+// ## Blur first, then find edges
+//
+// An edge kernel answers to every change of brightness, however small: the grain of the print and
+// single noisy pixels light up as much as the outline of the roof. To keep only the larger edges,
+// image processing often **blurs** a picture before it looks for edges. The simplest blur replaces
+// every pixel by the average of its neighbourhood: a 3×3 kernel with nine equal weights of 1/9.
+// They sum to 1, so a flat area keeps its brightness, while a single pixel that differs from its
+// neighbours is spread over nine and mostly disappears.
+//
+// ### Exercise: blur, then detect edges
+//
+// An optional challenge: write the averaging kernel `blur`, filter `gray` with it into `blurred`,
+// then filter `blurred` with the lesson's `sobel_y` into `blurred_edges`, and show the edges of the
+// sharp photo and of the blurred one side by side. Try it yourself before reading the cell below.
+
+// Nine equal weights that sum to 1: each pixel becomes the average of its 3×3 neighbourhood
+var blur = Mat.FromArray(new float[,]
+{
+    { 1 / 9f, 1 / 9f, 1 / 9f },
+    { 1 / 9f, 1 / 9f, 1 / 9f },
+    { 1 / 9f, 1 / 9f, 1 / 9f },
+});
+var blurred = new Mat();
+Cv2.Filter2D(gray, blurred, -1, blur);
+
+// The same Sobel y as above, on the blurred photo
+var blurred_edges = new Mat();
+Cv2.Filter2D(blurred, blurred_edges, -1, sobel_y);
+display(Images.Grid(torch.stack(new[] { ToTensor(filtered_y), ToTensor(blurred_edges) }), new[] { "Sobel y", "blurred, then Sobel y" }, columns: 2, stretch: true));
+
+// Averaging first takes out the changes from one pixel to the next before Sobel y can answer to
+// them, so fine grain and noise fade, and what remains are the edges that run over several pixels;
+// they also come out a little wider and softer, since the blur spread each of them over three rows.
+// A larger averaging kernel (5×5, weights 1/25) goes further in both directions.
+
 // ## The same filtering as a convolution
 //
 // A convolutional layer computes exactly this sum of neighbours times weights. TorchSharp's
@@ -263,13 +297,16 @@ display(Images.Show(conv_output, stretch: true));
 //
 // * OpenCvSharp is OpenCV for .NET: `Cv2.ImRead`, `Cv2.CvtColor(..., BGR2GRAY)` and `Cv2.Filter2D`
 //   do what `cv2.imread`, `cv2.cvtColor` and `cv2.filter2D` do in Python. It needs its runtime
-//   package, and on Linux the system's GTK 3 library, which `Course.RequireOpenCv()` checks for.
+//   package, and on Linux the system's GTK 3 library, which the course library checks for at
+//   OpenCV's first call.
 // * A kernel replaces every pixel by a weighted sum of its neighbours. Sobel y (row below minus row
 //   above) finds horizontal edges, Sobel x (right minus left) vertical ones; our 5×5 kernel (lower
 //   right minus upper left) finds diagonal edges and, being larger, ignores fine texture. Weights
 //   that sum to 0 make flat areas come out 0.
 // * With byte output (`ddepth` −1), negative answers are cut to 0, so only one direction of each
 //   kind of edge shows; float output keeps both.
+// * A blur kernel averages a pixel's neighbourhood (equal weights summing to 1); applied before an
+//   edge kernel, it takes out the changes of single pixels and keeps the larger edges.
 // * `Filter2D` and `nn.functional.conv2d` both compute a correlation. With the kernel as `conv2d`'s
 //   weight and the same border (zeros), their outputs agree up to rounding: a convolutional layer
 //   is this filtering, with weights it learns. Lesson 3 puts fixed kernels into a `Conv2d` layer.

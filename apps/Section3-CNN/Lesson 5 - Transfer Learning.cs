@@ -33,28 +33,34 @@ using static DeepLearningCourse.Display.ConsoleDisplay;
 //
 // **Transfer learning** borrows that knowledge. A network trained on ImageNet (over a million
 // photos in 1,000 classes) has learned convolutional layers that turn any photo into a rich
-// description, its *features*. We keep those layers exactly as they are (**frozen**), replace only
-// the network's last layer, the one that maps features to ImageNet's 1,000 classes, with a new
-// layer for our 5 flower classes, and train just that layer. Section 2 Part 8 did this with a new
-// classifier of two layers; here the new part is a single linear layer, as in the course.
+// description, its *features*. We keep those layers exactly as they are (**frozen**) and swap the
+// network's very last layer, the one that maps to ImageNet's 1,000 classes, for a new layer with
+// one output per flower class. The PyTorch course then trains VGG16's whole classifier: its three
+// fully connected layers, the first two pretrained and the third one new, with stochastic gradient
+// descent over `vgg16.classifier.parameters()`. This lesson does the same whenever VGG16 runs.
+// (Section 2 Part 8 threw the old classifier away and trained a new one of two layers.)
 //
 // In this lesson we:
 //
 // 1. load a pretrained network and print it,
 // 2. prepare the flower photos the way that network expects,
-// 3. freeze the pretrained layers and add a new final layer with 5 outputs,
-// 4. train that layer for 2 epochs, measure the test accuracy and look at predictions.
+// 3. freeze the convolutional layers and end the classifier with a new layer of 5 outputs,
+// 4. train the classifier for 2 epochs, measure the test accuracy of each flower class and look at
+//    predictions.
 //
 // **Which network, which photos.** The PyTorch course uses torchvision's **VGG16**, whose
 // convolutional layers end in 512 feature maps of 7 × 7. TorchVision for .NET has VGG16 but
-// downloads no weights, so the course library loads torchvision's weight file when it is in
-// `data/weights`; without it (on an offline machine, for example) a **ResNet-18** pretrained on
-// ImageNet stands in, converted from the ONNX file in the NuGet package
-// Microsoft.ML.DnnImageFeaturizer.ResNet18. The course's photos are the *flower_photos* set
-// (daisies, dandelions, roses, sunflowers, tulips). The package registries do not carry it either,
-// so offline the data layer provides a **stand-in** with the same layout: 5 classes whose photos
-// are crops of 5 public-domain pictures, two of them plant studies. Both facts are printed below,
-// and the result line at the end names them too.
+// downloads no weights, so the course library fetches torchvision's own weight file into
+// `data/weights` the first time it is needed, as PyTorch does. Without a network (an offline
+// machine, or CI) a **ResNet-18** pretrained on ImageNet stands in, converted from the ONNX file in
+// the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18. That file stops at the pooled
+// features and holds no fully connected layers, so with the ResNet-18 the new last layer is the
+// only thing left to train; the lesson prints which of the two cases ran. The course's photos are
+// the *flower_photos* set (daisies, dandelions, roses, sunflowers, tulips), downloaded on first use
+// in the same way. Offline, where the package registries do not carry them either, the data layer
+// provides a **stand-in** with the same layout: 5 classes whose photos are crops of 5 public-domain
+// pictures, two of them plant studies. Both facts are printed below, and the result line at the end
+// names them too.
 
 Course.Setup();
 
@@ -66,15 +72,20 @@ Console.WriteLine($"Computing on {device}");
 
 // ## The pretrained network
 //
-// `Backbone.Load("vgg16")` returns VGG16 with ImageNet weights when they are present, otherwise the
-// offline ResNet-18; its `Description` says which one ran. `Features` is the pretrained part, from
-// a photo `[N, 3, 224, 224]` to a feature vector `[N, OutputWidth]`: for VGG16 the flattened 512 ×
-// 7 × 7 = 25,088 values of its last pooling layer, for the ResNet-18 512 values. Printing it lists
-// its layers, as printing a model does in PyTorch.
+// `Backbone.Load("vgg16")` returns VGG16 with ImageNet weights (downloaded the first time),
+// otherwise the offline ResNet-18; its `Description` says which one ran and, for the stand-in, why.
+// `Features` is the pretrained convolutional part, from a photo `[N, 3, 224, 224]` to a feature
+// vector `[N, OutputWidth]`: for VGG16 the flattened 512 × 7 × 7 = 25,088 values of its last
+// pooling layer, for the ResNet-18 512 values. `Classifier` is the network's own classifier without
+// its last layer: for VGG16 the first six of its seven layers (two fully connected layers of 4,096
+// units, each followed by ReLU and dropout), for the ResNet-18 nothing at all;
+// `ClassifierDescription` says which. Printing `Features` lists its layers, as printing a model
+// does in PyTorch.
 
 var backbone = Backbone.Load("vgg16");
 Console.WriteLine(backbone.Description);
 Console.WriteLine($"Features per photo: {backbone.OutputWidth:N0}");
+Console.WriteLine($"Classifier: {backbone.ClassifierDescription}");
 display(backbone.Features);
 
 // ## The data
@@ -117,9 +128,9 @@ display(Images.Grid(images[..10], titles.Take(10).ToList(), columns: 5, normaliz
 
 // ## Freeze the features, replace the last layer
 //
-// Freezing means switching off gradients for every pretrained parameter: backpropagation then stops
-// before the pretrained layers, and their weights cannot change. As in Section 2 Part 8, one loop
-// over the parameters does it.
+// Freezing means switching off gradients for every parameter of the pretrained features:
+// backpropagation then stops before the convolutional layers, and their weights cannot change. As
+// in Section 2 Part 8, one loop over the parameters does it.
 //
 // ### Exercise: freeze the pretrained layers
 //
@@ -130,35 +141,40 @@ foreach (var param in backbone.Features.parameters())
     param.requires_grad = false;
 
 // The course replaces VGG16's last layer, `classifier[6]`, a linear layer from 4,096 values to
-// ImageNet's 1,000 classes, with a new one to 5 classes. The library's `Features` already stops
-// before VGG's fully connected layers, so our new last layer takes the features themselves,
-// `backbone.OutputWidth` of them, and returns 5 class scores. Being new, it is the only part that
-// learns. The model is the frozen features followed by it, in a named `nn.Sequential`; counting the
-// parameters confirms that only the new layer's are trainable:
+// ImageNet's 1,000 classes, with a new one to 5 classes, and keeps the rest of the classifier as it
+// was: pretrained, and still trainable. Our classifier is made of the same parts:
+// `backbone.Classifier` (VGG16's layers before the last one) followed by the new last layer, which
+// takes `backbone.ClassifierWidth` values, 4,096 for VGG16. With the ResNet-18,
+// `backbone.Classifier` is empty and passes the 512 features straight on, so `ClassifierWidth` is
+// 512 and the new layer is the whole classifier. The model is the frozen features followed by the
+// classifier, in a named `nn.Sequential`; counting the parameters shows which part trains:
 //
 // ### Exercise: a new last layer
 //
-// Create `last_layer` and `model` as just described; the cell after the check counts the
-// parameters.
+// Create `last_layer`, `classifier` and `model` as just described; the cell after the check counts
+// the parameters.
 
-var last_layer = nn.Linear(backbone.OutputWidth, classes.Count);
-var model = nn.Sequential(("features", backbone.Features), ("classifier", last_layer)).to(device);
+var last_layer = nn.Linear(backbone.ClassifierWidth, classes.Count);
+var classifier = nn.Sequential(("pretrained", backbone.Classifier), ("last", last_layer));
+var model = nn.Sequential(("features", backbone.Features), ("classifier", classifier)).to(device);
 
 var trainable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 var frozen = model.parameters().Where(p => !p.requires_grad).Sum(p => p.numel());
-Console.WriteLine($"frozen: {frozen:N0} parameters; trainable: {trainable:N0} ({backbone.OutputWidth:N0} × {classes.Count} weights + {classes.Count} biases, the new layer)");
-display(last_layer);
+Console.WriteLine($"frozen: {frozen:N0} parameters (the features); trainable: {trainable:N0} (the classifier)");
+Console.WriteLine($"Trained: {backbone.ClassifierDescription}");
+display(classifier);
 
-// ## Training the new layer
+// ## Training the classifier
 //
 // Cross-entropy loss on the raw scores, and stochastic gradient descent with learning rate 0.001
-// over the new layer's parameters only (TorchSharp's `SGD` names it `learningRate`). Two epochs,
-// reporting the average loss every 5 batches. Every batch still goes through the whole pretrained
-// network, which is where nearly all the time goes; the backward pass, though, stops at the new
-// layer.
+// over the classifier's parameters, `classifier.parameters()`, as the course does (TorchSharp's
+// `SGD` names the rate `learningRate`). With VGG16 that is some 120 million weights, nearly all in
+// the two pretrained fully connected layers; with the ResNet-18, the new layer's 2,565. Two epochs,
+// reporting the average loss every 5 batches. Every batch goes through the whole frozen network,
+// which is where most of the time goes; the backward pass stops at the classifier.
 
 var criterion = nn.CrossEntropyLoss();
-var optimizer = optim.SGD(last_layer.parameters(), learningRate: 0.001);
+var optimizer = optim.SGD(classifier.parameters(), learningRate: 0.001);
 
 var n_epochs = 2;
 for (int epoch = 1; epoch <= n_epochs; epoch++)
@@ -188,29 +204,50 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
 
 // ## Testing
 //
-// The share of test photos whose highest-scoring class is the right one, in evaluation mode and
-// without gradients.
+// The average loss over the test photos, then, for each flower and for all of them, the share of
+// test photos whose highest-scoring class is the right one: the table the course prints. The model
+// is in evaluation mode (dropout off) and computes no gradients.
 
-long correct = 0, total = 0;
+var class_correct = new long[classes.Count];
+var class_total = new long[classes.Count];
+double test_loss = 0;
+
 model.eval();
 using (torch.no_grad())
 {
     foreach (var (data, target) in test_loader)
     {
         using var scope = torch.NewDisposeScope();
-        correct += model.call(data).argmax(1).eq(target).sum().item<long>();
-        total += target.shape[0];
+        var output = model.call(data);
+        test_loss += criterion.call(output, target).item<float>() * data.shape[0];
+        var correct = output.argmax(1).eq(target);
+
+        var truth = target.cpu().data<long>().ToArray();
+        var hits = correct.cpu().data<bool>().ToArray();
+        for (int i = 0; i < truth.Length; i++)
+        {
+            class_total[truth[i]]++;
+            if (hits[i]) class_correct[truth[i]]++;
+        }
     }
 }
-var test_accuracy = (double)correct / total;
-Console.WriteLine($"Test accuracy: {test_accuracy:P1} ({correct}/{total})");
+
+Console.WriteLine($"Test loss: {test_loss / test_data.Count:F4}");
+Console.WriteLine();
+Console.WriteLine($"{"class",-26}{"accuracy",9}{"correct",14}");
+for (int c = 0; c < classes.Count; c++)
+    Console.WriteLine(class_total[c] == 0
+        ? $"{classes[c],-26}{"—",9}{"no test photo",14}"
+        : $"{classes[c],-26}{(double)class_correct[c] / class_total[c],9:P1}{$"{class_correct[c]}/{class_total[c]}",14}");
+var test_accuracy = (double)class_correct.Sum() / class_total.Sum();
+Console.WriteLine($"{"all classes",-26}{test_accuracy,9:P1}{$"{class_correct.Sum()}/{class_total.Sum()}",14}");
 
 // On the offline stand-in this figure is low for a reason of its own: its test photos are crops
 // from parts of each picture that no training crop touches, and many of them show little but plain
 // paper, sky or shadow, which look much the same in every class. Telling which picture such a crop
 // comes from is often impossible, for a pretrained network as for a person. On the course's flower
-// photos every photo shows a whole flower; there the course measured 74% with VGG16, which an
-// offline run cannot check.
+// photos every photo shows a whole flower; there the course measured 74% with VGG16, which a run on
+// the stand-ins cannot check.
 //
 // Ten test photos spread over the test set, each with the model's prediction and, below it in
 // brackets, the true class. `Images.Grid` undoes the backbone's input preparation so the photos
@@ -240,21 +277,24 @@ display(Images.Grid(sample_images, sample_titles, columns: 5, normalize: backbon
 // The course's VGG16 reaches about 74% test accuracy on its flower photos after two epochs. The
 // line below gives this run's test accuracy and names the photos and the pretrained network it was
 // measured with; on the offline stand-in photos the course's figure does not apply. Passing
-// `predictions: total`, the number of test photos, lets it tell an unlucky score on a handful of
-// photos (the fast mode tests only 16) from a model that really does worse than guessing, which
-// would fail the cell.
+// `predictions: class_total.Sum()`, the number of test photos, lets it tell an unlucky score on a
+// handful of photos (the fast mode tests only 16) from a model that really does worse than
+// guessing, which would fail the cell.
 
-Course.Result("Section 3 Lesson 5", "test accuracy", test_accuracy, predictions: total);
+Course.Result("Section 3 Lesson 5", "test accuracy", test_accuracy, predictions: class_total.Sum());
 
 // ## Summary
 //
 // * A network pretrained on ImageNet turns photos into features that serve new tasks.
-//   `Backbone.Load("vgg16")` loaded VGG16 when its weights were present, otherwise the offline
-//   ResNet-18, and said which.
+//   `Backbone.Load("vgg16")` loaded VGG16 with torchvision's weights (downloading them the first
+//   time), otherwise the offline ResNet-18, and said which.
 // * Photos were prepared as the pretrained network expects (`backbone.Normalize`), with random
 //   crops and mirrors for training only.
-// * One loop set `requires_grad = false` on every pretrained parameter; a new linear layer from the
-//   features to the 5 classes was the only part that trained, with SGD at learning rate 0.001 for 2
-//   epochs.
-// * The test accuracy and the predictions on test photos showed what the new layer learned; the
-//   `Result` line gives the accuracy and names the data and network behind it.
+// * One loop set `requires_grad = false` on every parameter of the pretrained features. The
+//   classifier, the network's own layers before its last one followed by a new layer with 5
+//   outputs, trained with SGD at learning rate 0.001 for 2 epochs: with VGG16 its three fully
+//   connected layers, as in the course; with the ResNet-18, which has none before the last, the new
+//   layer alone.
+// * The test loss, the accuracy per class and the predictions on test photos showed what the
+//   classifier learned; the `Result` line gives the accuracy and names the data and network behind
+//   it.

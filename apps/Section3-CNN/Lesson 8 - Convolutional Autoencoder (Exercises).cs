@@ -91,12 +91,12 @@ var test_loader = new DataLoader(test_data, batchSize: batch_size, device: devic
 //
 // ## The decoder: transposed convolutions
 //
-// A convolution with stride 2 reads a window of the input for every *second* output position, so it
-// shrinks the image. A **transposed convolution** (`nn.ConvTranspose2d`) runs that in reverse:
-// every *input* pixel writes a whole kernel-sized patch into the output, scaled by the pixel's
-// value, and the patches are placed `stride` pixels apart; where patches overlap, they are added.
-// With a 2×2 kernel and stride 2 the patches tile the output exactly, without overlap, and the
-// output is twice as high and wide.
+// A convolution with stride 2 places its windows at every *second* input position, one output value
+// per window, so it shrinks the image. A **transposed convolution** (`nn.ConvTranspose2d`) runs
+// that in reverse: every *input* pixel writes a whole kernel-sized patch into the output, scaled by
+// the pixel's value, and the patches are placed `stride` pixels apart; where patches overlap, they
+// are added. With a 2×2 kernel and stride 2 the patches tile the output exactly, without overlap,
+// and the output is twice as high and wide.
 //
 // It is easiest to see on a tiny example. One input channel of 2×2 pixels with values 1, 10, 100
 // and 1000, and a kernel we set by hand to the values 1, 2, 3, 4 (no bias):
@@ -158,19 +158,21 @@ using (torch.no_grad())
 //
 // ### Exercise: the training loop
 //
-// Train `model` for 30 epochs with `nn.MSELoss()` and Adam at learning rate 0.001, each batch of
-// images being both the input and the target, and print the course's loss figure after every epoch.
+// Write the training loop: `criterion` and `optimizer` as in Lesson 7 (the check looks at the loss
+// function, the optimiser and its learning rate, not only at the result), 30 epochs over
+// `train_loader` with each batch of images as its own target, and after every epoch the course's
+// loss figure (described above) printed and added to `train_losses`.
 
 var n_epochs = 30;
 var train_losses = new List<double>();
-// TODO: create criterion (nn.MSELoss()) and optimizer (Adam, learning rate 0.001). Then for each epoch go through
-//       train_loader as (images, _); for each batch (inside a torch.NewDisposeScope()): clear the gradients,
-//       run the model on the images, compute the loss against those same images, backward pass, optimiser step,
-//       and add loss.item<float>() * images.shape[0] to the epoch's total. After the epoch divide the total by
-//       train_loader.Count, add it to train_losses and print it.
+// TODO: the loss function and the optimiser for model
+nn.Module<Tensor, Tensor, Tensor> criterion = null;
+optim.Optimizer optimizer = null;
+
+// TODO: train model for n_epochs epochs; after each, add the course's loss figure to train_losses and print it
 
 // Checks your answer to "the training loop"; run it after the cell above.
-Exercise.Check("the training loop", () => AutoencoderChecks.ReconstructionTraining(train_losses, model, train_loader, n_epochs), after: "the encoder and the decoder");
+Exercise.Check("the training loop", () => AutoencoderChecks.ReconstructionTraining(train_losses, criterion, optimizer, model, train_loader, n_epochs), after: "the encoder and the decoder");
 
 if (Exercise.Pending("the training loop")) { display(Exercise.Skipped); return; }
 display(Charts.Line("Convolutional autoencoder", "epoch", "reported loss (mean squared error × 20)", ("training", train_losses)));

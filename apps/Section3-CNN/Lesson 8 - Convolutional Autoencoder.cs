@@ -83,12 +83,12 @@ var test_loader = new DataLoader(test_data, batchSize: batch_size, device: devic
 //
 // ## The decoder: transposed convolutions
 //
-// A convolution with stride 2 reads a window of the input for every *second* output position, so it
-// shrinks the image. A **transposed convolution** (`nn.ConvTranspose2d`) runs that in reverse:
-// every *input* pixel writes a whole kernel-sized patch into the output, scaled by the pixel's
-// value, and the patches are placed `stride` pixels apart; where patches overlap, they are added.
-// With a 2×2 kernel and stride 2 the patches tile the output exactly, without overlap, and the
-// output is twice as high and wide.
+// A convolution with stride 2 places its windows at every *second* input position, one output value
+// per window, so it shrinks the image. A **transposed convolution** (`nn.ConvTranspose2d`) runs
+// that in reverse: every *input* pixel writes a whole kernel-sized patch into the output, scaled by
+// the pixel's value, and the patches are placed `stride` pixels apart; where patches overlap, they
+// are added. With a 2×2 kernel and stride 2 the patches tile the output exactly, without overlap,
+// and the output is twice as high and wide.
 //
 // It is easiest to see on a tiny example. One input channel of 2×2 pixels with values 1, 10, 100
 // and 1000, and a kernel we set by hand to the values 1, 2, 3, 4 (no bias):
@@ -149,8 +149,10 @@ display(model);
 //
 // ### Exercise: the training loop
 //
-// Train `model` for 30 epochs with `nn.MSELoss()` and Adam at learning rate 0.001, each batch of
-// images being both the input and the target, and print the course's loss figure after every epoch.
+// Write the training loop: `criterion` and `optimizer` as in Lesson 7 (the check looks at the loss
+// function, the optimiser and its learning rate, not only at the result), 30 epochs over
+// `train_loader` with each batch of images as its own target, and after every epoch the course's
+// loss figure (described above) printed and added to `train_losses`.
 
 var criterion = nn.MSELoss();
 var optimizer = optim.Adam(model.parameters(), lr: 0.001);

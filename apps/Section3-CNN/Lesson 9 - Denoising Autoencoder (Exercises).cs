@@ -141,21 +141,22 @@ display(model);
 //
 // ### Exercise: the training loop with noise
 //
-// Train `model` for 20 epochs. For each batch, make `noisy_imgs` as above (noise factor 0.5,
-// clipped to 0 to 1), run the model on the noisy images, and compute the loss against the clean
-// `images`. Print the course's loss figure after every epoch.
+// Train `model` for 20 epochs, with `criterion` and `optimizer` as in Lesson 8 (the check looks at
+// both). For each batch, make `noisy_imgs` as above (noise factor 0.5, clipped to 0 to 1), run the
+// model on the noisy images, and compute the loss against the clean `images`. Print the course's
+// loss figure after every epoch.
 
 var n_epochs = 20;
 var train_losses = new List<double>();
-// TODO: create criterion (nn.MSELoss()) and optimizer (Adam, learning rate 0.001). Then for each epoch go through
-//       train_loader as (images, _); for each batch (inside a torch.NewDisposeScope()): make noisy_imgs from
-//       images (noise_factor times torch.randn_like(images), clipped with clamp(0, 1)), clear the gradients,
-//       run the model on noisy_imgs, compute the loss against the clean images, backward pass, optimiser step,
-//       and add loss.item<float>() * images.shape[0] to the epoch's total. After the epoch divide the total by
-//       train_loader.Count, add it to train_losses and print it.
+// TODO: the loss function and the optimiser for model
+nn.Module<Tensor, Tensor, Tensor> criterion = null;
+optim.Optimizer optimizer = null;
+
+// TODO: train model for n_epochs epochs: noisy images in (noise_factor times Gaussian noise, clipped to [0, 1]),
+//       the clean images as the target; after each epoch, add the course's loss figure to train_losses and print it
 
 // Checks your answer to "the training loop with noise"; run it after the cell above.
-Exercise.Check("the training loop with noise", () => AutoencoderChecks.DenoisingTraining(train_losses, model, train_loader, n_epochs, noise_factor), after: "the denoiser");
+Exercise.Check("the training loop with noise", () => AutoencoderChecks.DenoisingTraining(train_losses, criterion, optimizer, model, train_loader, n_epochs, noise_factor), after: "the denoiser");
 
 if (Exercise.Pending("the training loop with noise")) { display(Exercise.Skipped); return; }
 display(Charts.Line("Denoising autoencoder", "epoch", "reported loss (mean squared error × 20)", ("training", train_losses)));

@@ -129,9 +129,10 @@ display(model);
 //
 // ### Exercise: the training loop with noise
 //
-// Train `model` for 20 epochs. For each batch, make `noisy_imgs` as above (noise factor 0.5,
-// clipped to 0 to 1), run the model on the noisy images, and compute the loss against the clean
-// `images`. Print the course's loss figure after every epoch.
+// Train `model` for 20 epochs, with `criterion` and `optimizer` as in Lesson 8 (the check looks at
+// both). For each batch, make `noisy_imgs` as above (noise factor 0.5, clipped to 0 to 1), run the
+// model on the noisy images, and compute the loss against the clean `images`. Print the course's
+// loss figure after every epoch.
 
 var criterion = nn.MSELoss();
 var optimizer = optim.Adam(model.parameters(), lr: 0.001);

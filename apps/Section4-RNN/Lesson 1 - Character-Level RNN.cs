@@ -217,6 +217,17 @@ display(first_x[..3, ..6]);
 // In TorchSharp a module with two inputs and two outputs names their types: `nn.Module<Tensor,
 // (Tensor, Tensor), (Tensor, (Tensor, Tensor))>` is "a tensor and a state in, scores and a state
 // out".
+//
+// ### Exercise: the network
+//
+// Write `CharRNN`'s three layers and its `forward`, for the sizes its constructor is given
+// (`n_hidden`, `n_layers`, `drop_prob`; the vocabulary is `chars`). `forward` runs the LSTM from
+// the state it is given, applies dropout to the LSTM's output, lays that out as one row per
+// character and scores every row with the `Linear` layer; it returns the scores and the LSTM's new
+// state. `init_hidden` is given. TorchSharp's `nn.LSTM` takes PyTorch's arguments (`batchFirst` for
+// `batch_first`), and `lstm.call(x, hidden)` returns the output and the new `h` and `c`. The check
+// builds a small network of its own with your class and tries it: sizes, the state going in and
+// coming out, and where dropout acts. Try it yourself before reading the cell below.
 
 // The class CharRNN is at the end of this file: C# wants types after the statements.
 
@@ -299,26 +310,6 @@ string sample(CharRNN net, int size, string prime = "The", int top_k = 5)
 // step ends. The state that the next step needs is moved out of the scope (`MoveToOuter`), and the
 // next step takes it back in (`Attach`), so it is freed one step later, once it has been used. The
 // tensors alive are therefore the same from the first batch to the last.
-//
-// Freed is not yet given back, though. libtorch takes a CPU tensor's memory from the C library's
-// `malloc`, and on Linux that is glibc's, which keeps freed blocks in its heap for the next
-// request. Once a large block has been freed, glibc serves blocks of that size from the heap too.
-// One step of this LSTM takes and frees hundreds of blocks of very different sizes (a megabyte or
-// so for each time step's gates; about 4 MB for the one-hot batch, the scores and Adam's updates),
-// and over whole epochs they fragment the heap: it fills with free gaps that the next step's
-// tensors do not fit, and the process's memory grew by hundreds of megabytes an epoch while the
-// same tensors were alive (README's *Parity and speed* has the measurements). The cell below tells
-// glibc never to grow its heap for a block of 4 MB or more: when the heap has no room for one, the
-// block gets a memory mapping of its own, which goes back to the system the moment it is freed. It
-// changes this notebook's process only, and does nothing on Windows or macOS. Where Linux gives
-// transparent huge pages, the course library already does this from 2 MB up (README's section
-// *Linux: what the library does before TorchSharp starts* says why), and the cell keeps that.
-// Elsewhere the library keeps blocks of up to 32 MB in the heap, because mapping has a price: loops
-// that allocate many such blocks every batch, like the convolutional networks of Section 3, then
-// get fresh pages from the system for each one and ran up to 15% slower.
-
-// glibc on Linux: a block of 4 MB or more that the heap has no room for gets a mapping of its own instead of growing the heap (elsewhere nothing changes)
-Course.SetMallocMmapThreshold(4 * 1024 * 1024);
 
 double evaluate(CharRNN net, long[] val_data, int batch_size, int seq_length, CrossEntropyLoss criterion)
 {
@@ -437,6 +428,42 @@ var (train_losses, val_losses) = train(net, encoded, epochs: n_epochs, batch_siz
 display(Charts.Line("Character-level LSTM", $"validation pass (every {print_every} steps)", "cross-entropy loss",
     ("training", train_losses), ("validation", val_losses)));
 
+// ## Reading the curves: overfitting or underfitting?
+//
+// The two curves say which way to change the network for the next run.
+//
+// * **Overfitting.** The training loss keeps falling while the validation loss levels off or starts
+//   to rise: the network is memorising the training text (its particular sentences and names)
+//   instead of learning how the language goes, and what it learns from then on does not carry over
+//   to new text. Make memorising harder: more dropout, fewer hidden units, or fewer epochs (or keep
+//   the weights of the epoch where the validation loss was lowest, as Section 3 Lesson 1 did).
+// * **Underfitting.** Both losses stay high and close together, and the samples stay garbled: the
+//   network is too small, or has trained too briefly, to hold what the text has to teach. Give it
+//   more room: more hidden units, a third layer, or more epochs while both curves still fall.
+//
+// The settings worth changing, and what each does:
+//
+// * `n_hidden` and `n_layers` set how much the network can hold. Two or three stacked layers are
+//   the usual choice; more layers train slowly and rarely help at this scale.
+// * The number of parameters, printed with the network, is best compared with the amount of text:
+//   here about 3.4 million parameters, and 90% of the book to train on: about 1.1 million
+//   characters of the stand-in novel, or about 1.8 million of *Anna Karenina*. A network with many
+//   times more parameters than the text has characters memorises easily; one with many times fewer
+//   cannot learn the text's patterns. Keep the two within about a factor of ten of each other, and
+//   let the validation loss decide between neighbouring sizes.
+// * `drop_prob` is the first remedy for overfitting: a larger value keeps a bigger network from
+//   memorising.
+// * `seq_length` is how many steps back the gradient reaches. Longer sequences let the network
+//   learn longer patterns (a whole word, a quotation that has to be closed), at a higher cost per
+//   step.
+// * `batch_size` sets how many sequences share a step: larger batches give smoother gradients and
+//   keep the CPU busier, but fewer steps per epoch.
+// * `lr`: Adam's 0.001 is a safe start. A loss that jumps about or turns NaN asks for a smaller
+//   rate; one that falls very slowly may take a somewhat larger one.
+//
+// Whatever you change, compare runs by their validation loss, and keep the checkpoint of the best
+// one.
+
 // ## Saving the network with its vocabulary
 //
 // A checkpoint needs what it takes to rebuild the network, the sizes and the vocabulary, next to
@@ -496,9 +523,11 @@ Course.Result("Section 4 Lesson 1", "validation loss", val_losses[^1]);
 //   from memorising.
 // * In C#, the batches come from an iterator that frees each batch when the loop moves on, and each
 //   training step runs in a dispose scope, with the state moved out and taken back in, so the
-//   tensors alive stay the same however long the training runs. On Linux, a fixed mmap threshold
-//   for glibc's `malloc` keeps the freed memory from fragmenting its heap, so the process's memory
-//   stays flat too; `torch.frombuffer` reads the text into a tensor without copying it.
+//   tensors alive stay the same however long the training runs.; `torch.frombuffer` reads the text
+//   into a tensor without copying it.
+// * The gap between the training and the validation loss tells overfitting (more dropout, a smaller
+//   network) from underfitting (more units or layers, more epochs); the validation loss decides
+//   between settings.
 // * Top-k sampling, one character at a time with the state carried along, turns the trained network
 //   into a writer; a checkpoint stores its weights together with its vocabulary.
 
@@ -536,7 +565,7 @@ class CharRNN : nn.Module<Tensor, (Tensor h, Tensor c), (Tensor output, (Tensor 
     // An all-zero state for a batch of batch_size sequences, on the device the weights are on
     public (Tensor h, Tensor c) init_hidden(long batch_size)
     {
-        var device = fc.weight!.device;
+        var device = parameters().First().device;
         return (torch.zeros(n_layers, batch_size, n_hidden, device: device),
                 torch.zeros(n_layers, batch_size, n_hidden, device: device));
     }

@@ -13,7 +13,7 @@ using static Measurements;
 /// The floor: the same network and optimiser over one-hot batches built before the clock starts. Library and floor
 /// steps are timed in turn, as <see cref="Measurements.Interleaved"/> times epochs (timed one side after the other,
 /// the library's steps right after the memory epochs, the library had come out 6% slower; in turn, between 6% faster
-/// and 3% slower). Both run with the lesson's <c>Course.SetMallocMmapThreshold(4 MB)</c>, which keeps the library's
+/// and 3% slower). Both run with the 4 MB mmap threshold that loading the novel sets, which keeps the library's
 /// 2 MB where libtorch gets huge pages.
 /// </summary>
 static class CharRnnWorkload
@@ -23,8 +23,7 @@ static class CharRnnWorkload
 
     public static void Measure(Device device, int runs)
     {
-        // The lesson's setting for its process; Program runs this workload last, since it stays set
-        Course.SetMallocMmapThreshold(4 << 20);
+        // Loading the novel sets the lesson's 4 MB mmap threshold for the process; Program runs this workload last
         var corpus = Datasets.AnnaKarenina();
         var chars = corpus.Text.Distinct().Order().ToArray();
         var index = chars.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);

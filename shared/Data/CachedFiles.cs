@@ -36,7 +36,26 @@ static class CachedFiles
     }
 
     /// <summary>
-    /// Requires <paramref name="path"/> to exist with SHA-256 <paramref name="sha256"/>; otherwise throws a
+    /// Seals a folder the library built: a <see cref="SumsFile"/> listing every file's SHA-256 in
+    /// <c>sha256sum</c>'s format, as <c>tools/fetch-data</c> writes it, so later runs can tell the folder is unchanged.
+    /// </summary>
+    public static void Seal(string folder)
+    {
+        var lines = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(f => f != SumsFile)
+            .Order(StringComparer.Ordinal)
+            .Select(f =>
+            {
+                using var stream = File.OpenRead(Path.Combine(folder, f));
+                return $"{Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant()}  {f}\n";
+            });
+        Infrastructure.AtomicFile.Write(Path.Combine(folder, SumsFile), temporary => File.WriteAllText(temporary, string.Concat(lines)));
+    }
+
+    /// <summary>
+    /// Requires <paramref name="path"/> to exist with SHA-256 <paramref name="sha256"/> (or, for a weight file
+    /// named after its checksum, one starting with that prefix); otherwise throws a
     /// <see cref="DataFormatException"/> naming it and ending with <paramref name="remedy"/>.
     /// </summary>
     public static void Verify(string path, string sha256, string remedy)
@@ -49,7 +68,7 @@ static class CachedFiles
 
         string actual;
         using (var stream = info.OpenRead()) actual = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-        if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+        if (!actual.StartsWith(sha256, StringComparison.OrdinalIgnoreCase))
             throw new DataFormatException(path, $"changed since it was stored (truncated or altered): its SHA-256 is {actual}, not {sha256.ToLowerInvariant()}; {remedy}");
         verified[info.FullName] = stamp;
     }

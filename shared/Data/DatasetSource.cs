@@ -40,9 +40,12 @@ public sealed record DatasetSource(bool IsStandIn, string Description)
         return this;
     }
 
-    /// <summary>The line a notebook prints: stand-ins are announced in capitals so no one mistakes them for the real data.</summary>
+    /// <summary>
+    /// The line a notebook prints: stand-ins are announced in capitals so no one mistakes them for the real data,
+    /// with the one command that gets the real data.
+    /// </summary>
     public string Describe(string dataset, string split, long count, string suffix, string unit = "samples") =>
         IsStandIn
-            ? $"{dataset} ({split}, {count:N0} {unit}): OFFLINE STAND-IN, not the real {dataset}: {Description}{suffix}"
+            ? $"{dataset} ({split}, {count:N0} {unit}): OFFLINE STAND-IN, not the real {dataset} (with a network, `{DatasetUnavailableException.OfflineCommand}` gets it): {Description}{suffix}"
             : $"{dataset} ({split}, {count:N0} {unit}): {Description}{suffix}";
 }

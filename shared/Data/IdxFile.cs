@@ -67,6 +67,7 @@ public static class IdxFile
             var extra = CountRemaining(stream);
             if (extra > 0)
                 throw new DataFormatException(path, $"{extra:N0} bytes after the {expected:N0} values the header promises");
+            if (gzipped) RequireGzipTrailer(path, header + expected);
             return new Array(dimensions, values);
         }
         catch (Exception e) when (gzipped && e is InvalidDataException or EndOfStreamException or IOException && e is not DataFormatException)
@@ -97,6 +98,23 @@ public static class IdxFile
             output.Write(header);
             output.Write(values);
         });
+    }
+
+    /// <summary>
+    /// A gzip file ends with the CRC-32 and the length of what it holds. .NET's decompressor checks the CRC-32
+    /// when it is there, but stops without a word at the end of the data when it is not: a file cut just before or
+    /// inside its trailer would load. The trailer's length field must match what was read.
+    /// </summary>
+    static void RequireGzipTrailer(string path, long length)
+    {
+        var trailer = new byte[4];
+        using (var file = File.OpenRead(path))
+        {
+            file.Seek(-trailer.Length, SeekOrigin.End);
+            file.ReadExactly(trailer);
+        }
+        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != (uint)length)
+            throw new DataFormatException(path, "truncated: the gzip trailer (the CRC-32 and length of the data) is missing or cut");
     }
 
     static Stream OpenValues(string path, out bool gzipped)

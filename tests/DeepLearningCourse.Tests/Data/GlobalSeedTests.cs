@@ -31,7 +31,7 @@ public class GlobalSeedTests
     {
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", 50);
-        var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
+        var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false);
 
         torch.manual_seed(8);
         var (train, validation) = Datasets.RandomSplit(dataset, 0.2);

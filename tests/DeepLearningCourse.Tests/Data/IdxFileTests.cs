@@ -108,4 +108,21 @@ public class IdxFileTests
         var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
         Assert.Contains("1 bytes after", e.Problem);
     }
+
+    [Theory]
+    [InlineData(8)]   // the whole trailer (CRC-32 and length) missing
+    [InlineData(3)]   // cut inside it
+    public void A_gzip_file_cut_in_or_before_its_trailer_is_refused(int cut)
+    {
+        // Before, .NET's decompressor stopped at the end of the data and the file loaded without a word.
+        using var folder = new TemporaryFolder();
+        var path = folder.Combine("t-idx3-ubyte.gz");
+        IdxFile.Write(path, [20, 28, 28], Enumerable.Range(0, 20 * 784).Select(i => (byte)(i * 7919 % 251)).ToArray());
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^cut]);
+
+        var e = Assert.Throws<DataFormatException>(() => IdxFile.Read(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("gzip trailer", e.Problem);
+    }
 }

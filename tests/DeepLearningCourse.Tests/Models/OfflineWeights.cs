@@ -5,7 +5,7 @@ namespace DeepLearningCourse.Tests.Models;
 
 /// <summary>
 /// Gets the offline backbone's ONNX files the way CI and learners do, by running
-/// tools/fetch-weights once per test run (a no-op when they are already in place).
+/// tools/fetch-weights for it once per test run (a no-op when they are already in place).
 /// </summary>
 static class OfflineWeights
 {
@@ -16,7 +16,7 @@ static class OfflineWeights
 
     static string Fetch()
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryFolder.Root, "tools", "fetch-weights")])
+        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryFolder.Root, "tools", "fetch-weights"), Backbone.OfflineName])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -68,4 +68,34 @@ public class VggTests
         Assert.True(backbone.Normalize.call(image).allclose(expected, rtol: 1e-5, atol: 1e-6));
         Assert.True(backbone.Normalize.Inverse(expected).allclose(image, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Fact]
+    public void Vgg16s_classifier_without_its_last_layer_stays_trainable_when_the_features_are_frozen()
+    {
+        // Section 3 Lesson 5 trains what the course trains: all of VGG16's classifier, its last layer replaced.
+        using var backbone = Backbone.Create("vgg16", torchvision.models.vgg16(), "random weights (test)");
+        foreach (var param in backbone.Features.parameters()) param.requires_grad = false;
+
+        Assert.True(backbone.HasPretrainedClassifier);
+        Assert.Equal(4096, backbone.ClassifierWidth);
+        Assert.Equal(["0", "1", "2", "3", "4", "5"], backbone.Classifier.named_children().Select(c => c.name));
+        // fc6 25,088 → 4,096 and fc7 4,096 → 4,096, with biases; the features keep only the convolutions.
+        Assert.Equal(119_545_856L, backbone.Classifier.parameters().Where(p => p.requires_grad).Sum(p => p.numel()));
+        Assert.Equal(14_714_688L, backbone.Features.parameters().Sum(p => p.numel()));
+
+        using var scope = NewDisposeScope();
+        backbone.Classifier.train();
+        using (no_grad()) Assert.Equal([2L, 4096], backbone.Classifier.call(backbone.Features.call(randn(2, 3, 224, 224))).shape);
+    }
+
+    [Fact]
+    public void Networks_without_a_pretrained_classifier_pass_the_features_on()
+    {
+        using var backbone = Backbone.Create("densenet121", new DenseNet121(), "random weights (test)");
+        Assert.False(backbone.HasPretrainedClassifier);
+        Assert.Equal(backbone.OutputWidth, backbone.ClassifierWidth);
+        using var scope = NewDisposeScope();
+        var features = randn(3, 1024);
+        Assert.True(backbone.Classifier.call(features).allclose(features, rtol: 0, atol: 0));
+    }
 }

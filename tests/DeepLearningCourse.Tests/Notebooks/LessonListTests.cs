@@ -129,7 +129,7 @@ public sealed partial class LessonListTests
         for (var i = start + 1; i < lines.Length && lines[i].Trim() != ")"; i++)
         {
             var m = BenchEntry().Match(lines[i]);
-            Assert.True(m.Success, $"bench/run line {i + 1} is not \"lesson|notebook|script[|seeds]\": {lines[i].Trim()}");
+            Assert.True(m.Success, $"bench/run line {i + 1} is not \"lesson|notebook|module[|seeds]\": {lines[i].Trim()}");
             entries.Add((m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(' ')[0]));
         }
         return entries;
@@ -151,8 +151,9 @@ public sealed partial class LessonListTests
         {
             Assert.True(File.Exists(Path.Combine(Root, notebook)), $"bench/run lists {notebook} for {lesson}; there is no such file.");
             Assert.True(LessonName(notebook) == lesson, $"bench/run pairs {lesson} with {notebook}.");
-            Assert.True(File.Exists(Path.Combine(Root, "bench", "pytorch", script)),
-                $"bench/run's PyTorch reference for {lesson}, bench/pytorch/{script}, does not exist.");
+            var file = Path.Combine(["bench", "pytorch", .. script.Split('.')]) + ".py";
+            Assert.True(script.StartsWith("lessons.", StringComparison.Ordinal) && File.Exists(Path.Combine(Root, file)),
+                $"bench/run's PyTorch reference for {lesson}, the module {script}, is not a file under bench/pytorch/lessons ({file}).");
         }
     }
 
