@@ -217,6 +217,12 @@ Console.WriteLine(trainset);
 // ends, and the loader frees each batch itself when the loop moves on to the next one. And
 // `loss.item<float>()` copies the loss out as a plain number, so the running total holds no tensor.
 //
+// One line in the loop is this course's, not PyTorch's:
+// `TrainingDivergedException.ThrowIfNotFinite` just before the epoch's loss is printed. A loss that
+// has become `NaN` or infinite never comes back, and the weights it updated can no longer be
+// trusted, so there is no point printing `NaN` for the remaining epochs. The call stops the loop
+// there with the same explanation the course's `Trainer` gives, including the usual causes.
+//
 // How many epochs? The PyTorch course trains 5 epochs over MNIST's 60,000 images, that is 5 × 938 =
 // 4,690 weight updates of 64 images each. What matters to gradient descent is the number of
 // updates, so if the copy of MNIST in use is smaller, we make more passes to match it: 4,690
@@ -264,6 +270,7 @@ Console.WriteLine(trainset);
             running_loss += loss.item<float>();
         }
         losses.Add(running_loss / trainloader.Count);
+        TrainingDivergedException.ThrowIfNotFinite(losses[^1], epoch: e + 1);
         Console.WriteLine($"Epoch {e + 1}: training loss {losses[^1]:F4}");
     }
 

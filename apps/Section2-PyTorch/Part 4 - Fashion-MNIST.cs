@@ -129,6 +129,7 @@ for (int e = 0; e < epochs; e++)
         running_loss += loss.item<float>();
     }
     train_losses.Add(running_loss / trainloader.Count);
+    TrainingDivergedException.ThrowIfNotFinite(train_losses[^1], epoch: e + 1);
     Console.WriteLine($"Epoch {e + 1}/{epochs}: training loss {train_losses[^1]:F3}");
 }
 

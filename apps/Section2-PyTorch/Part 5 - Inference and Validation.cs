@@ -154,6 +154,7 @@ for (int e = 0; e < epochs; e++)
 
     train_losses.Add(running_loss / trainloader.Count);
     test_losses.Add(test_loss / testset.Count);
+    TrainingDivergedException.ThrowIfNotFinite(train_losses[^1], epoch: e + 1);
     Console.WriteLine($"Epoch: {e + 1}/{epochs}..  Training loss: {train_losses[^1]:F3}..  Test loss: {test_losses[^1]:F3}..  Test accuracy: {correct / testset.Count:P1}");
 }
 

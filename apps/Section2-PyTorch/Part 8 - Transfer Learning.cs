@@ -286,6 +286,7 @@ Console.WriteLine($"new and trainable:     {trainable,12:N0} parameters ({backbo
                 model2.train();
                 checkedAt.Add(steps);
                 testAccuracy.Add(accuracy);
+                TrainingDivergedException.ThrowIfNotFinite(running_loss / sincePrint, epoch: epoch + 1);
                 Console.WriteLine($"Epoch {epoch + 1}/{epochs}.. Step {steps,3}.. Train loss: {running_loss / sincePrint:F3}.. Test loss: {test_loss:F3}.. Test accuracy: {accuracy:F3}");
                 running_loss = 0;
                 sincePrint = 0;

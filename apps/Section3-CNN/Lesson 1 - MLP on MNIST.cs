@@ -202,6 +202,7 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
     valid_loss /= valid_part.Count;
     train_losses.Add(train_loss);
     valid_losses.Add(valid_loss);
+    TrainingDivergedException.ThrowIfNotFinite(train_loss, epoch: epoch);
     Console.Write($"Epoch: {epoch,2}  Training Loss: {train_loss:F6}  Validation Loss: {valid_loss:F6}");
 
     if (valid_loss < valid_loss_min)

@@ -248,6 +248,7 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
     train_losses.Add(train_loss);
     valid_losses.Add(valid_loss);
 
+    TrainingDivergedException.ThrowIfNotFinite(train_loss, epoch: epoch);
     var note = "";
     if (valid_loss <= valid_loss_min)
     {

@@ -196,6 +196,7 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
         if (batch_i % 5 == 0 || batch_i == train_loader.Count)
         {
             var batches = (batch_i - 1) % 5 + 1;
+            TrainingDivergedException.ThrowIfNotFinite(train_loss / batches, epoch: epoch);
             Console.WriteLine($"Epoch {epoch}, batch {batch_i,2}/{train_loader.Count}: average training loss {train_loss / batches:F4}");
             train_loss = 0;
         }

@@ -114,6 +114,7 @@ void Compare(string name, Action<nn.Module>? init)
             optimizer.step();
             losses.Add(loss.item<float>());
         }
+        TrainingDivergedException.ThrowIfNotFinite(losses[^1], epoch: epoch + 1);
     }
 
     long correct = 0;

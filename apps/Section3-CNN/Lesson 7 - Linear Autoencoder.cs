@@ -170,6 +170,7 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
     // ...and the sum divided by the number of batches
     train_loss /= train_loader.Count;
     train_losses.Add(train_loss);
+    TrainingDivergedException.ThrowIfNotFinite(train_loss, epoch: epoch);
     Console.WriteLine($"Epoch: {epoch} \tTraining Loss: {train_loss:F6}");
 }
 

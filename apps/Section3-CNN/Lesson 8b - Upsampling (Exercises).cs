@@ -140,6 +140,7 @@ List<double> Train(nn.Module<Tensor, Tensor> model)
             train_loss += loss.item<float>() * images.shape[0];
         }
         train_losses.Add(train_loss / train_loader.Count);
+        TrainingDivergedException.ThrowIfNotFinite(train_losses[^1], epoch: epoch);
         Console.WriteLine($"Epoch: {epoch} \tTraining Loss: {train_losses[^1]:F6}");
     }
     return train_losses;

@@ -159,6 +159,7 @@ for (int epoch = 1; epoch <= n_epochs; epoch++)
     }
     train_loss /= train_loader.Count;
     train_losses.Add(train_loss);
+    TrainingDivergedException.ThrowIfNotFinite(train_loss, epoch: epoch);
     Console.WriteLine($"Epoch: {epoch} \tTraining Loss: {train_loss:F6}");
 }
 

@@ -13,7 +13,7 @@ public sealed partial class LessonListTests
     static readonly string Root = RepositoryFolder.Root;
 
     /// <summary>A lesson notebook (not an exercises notebook), as a path relative to the root with '/' separators.</summary>
-    static IReadOnlyList<string> LessonNotebooks() =>
+    internal static IReadOnlyList<string> LessonNotebooks() =>
         Directory.GetDirectories(Root, "Section*")
             .SelectMany(d => Directory.GetFiles(d, "*.ipynb", SearchOption.AllDirectories))
             .Where(p => !ExercisesNotebook.IsExercises(p))
