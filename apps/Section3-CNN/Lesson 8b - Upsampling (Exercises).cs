@@ -266,7 +266,7 @@ foreach (var (name, picture) in new (string, Func<Tensor, Tensor>)[] {
 // 60,000.
 //
 // The line above it is the transposed-convolution network trained in this notebook. In the recorded
-// run it ended at 0.261, well above the 0.189 that the same network reached in Lesson 8: it started
+// run it ended at 0.261, well above the 0.187 that the same network reached in Lesson 8: it started
 // from other random weights (here the upsampling network drew its weights first), and a network of
 // about a thousand weights, squeezing each digit through 4 feature maps, depends noticeably on its
 // starting point. Either way it stays well above the upsampling network.
