@@ -25,11 +25,11 @@ public static partial class Section2Checks
         var inputs = images.view(batch, -1);
         var hidden = Sigmoid(inputs.mm(w1) + b1);
         var expected = hidden.mm(w2) + b2;
-        if (Same(output, expected)) return Verdict.Correct($"output {Shape(output)}: sigmoid hidden layer, no activation on the output.");
-        if (Same(output, Sigmoid(expected))) return Verdict.Wrong("the output went through the sigmoid too; this exercise leaves the output layer without an activation.");
-        if (Same(output, inputs.mm(w1).mm(w2) + b2) || Same(output, (inputs.mm(w1) + b1).mm(w2) + b2))
+        if (SameToScale(output, expected)) return Verdict.Correct($"output {Shape(output)}: sigmoid hidden layer, no activation on the output.");
+        if (SameToScale(output, Sigmoid(expected))) return Verdict.Wrong("the output went through the sigmoid too; this exercise leaves the output layer without an activation.");
+        if (SameToScale(output, inputs.mm(w1).mm(w2) + b2) || SameToScale(output, (inputs.mm(w1) + b1).mm(w2) + b2))
             return Verdict.Wrong("the hidden layer has no activation: h = activation(torch.mm(inputs, w1) + b1).");
-        if (Same(output, Sigmoid(inputs.mm(w1)).mm(w2))) return Verdict.Wrong("the biases are missing: add b1 to the hidden layer's product and b2 to the output.");
+        if (SameToScale(output, Sigmoid(inputs.mm(w1)).mm(w2))) return Verdict.Wrong("the biases are missing: add b1 to the hidden layer's product and b2 to the output.");
         return Verdict.Wrong("the shape is right but the values are not activation(inputs·w1 + b1)·w2 + b2 with your w1, b1, w2, b2.");
     }
 

@@ -108,6 +108,22 @@ public sealed class Section2ChecksTests
     }
 
     [Fact]
+    public void A_matrix_network_summed_in_another_order_is_right()
+    {
+        // Entries near zero are sums of large terms; a product split differently across threads moves them by a
+        // few 1e-5 (seen in CI), more than float32 rounding of the small entry itself.
+        var generator = new Generator(3);
+        var images = torch.randn(64, 1, 28, 28, generator: generator);
+        var (w1, b1, w2, b2) = (torch.randn(784, 256, generator: generator), torch.randn(256, generator: generator), torch.randn(256, 10, generator: generator), torch.randn(10, generator: generator));
+        var right = torch.sigmoid(images.view(64, -1).mm(w1) + b1).mm(w2) + b2;
+        var nearZero = right.abs().min().item<float>();
+        Assert.True(nearZero < 0.1f, $"the data has no entry near zero (smallest {nearZero})");
+
+        Assert.Equal(VerdictKind.Correct, Section2Checks.MatrixNetwork(right + 3e-5, images, w1, b1, w2, b2).Kind);
+        Assert.Equal(VerdictKind.Wrong, Section2Checks.MatrixNetwork(right + 0.05, images, w1, b1, w2, b2).Kind);
+    }
+
+    [Fact]
     public void A_training_loop_that_forgets_a_step_gets_the_hint_for_it()
     {
         torch.manual_seed(1);
