@@ -7,19 +7,18 @@ namespace DeepLearningCourse.Exercises;
 static class Compare
 {
     /// <summary>Same shape and the same values to within float32 rounding.</summary>
-    public static bool Same(Tensor answer, Tensor expected) =>
-        answer.shape.SequenceEqual(expected.shape) && Values(answer).allclose(Values(expected), rtol: 1e-4, atol: 1e-5);
+    public static bool Same(Tensor answer, Tensor expected) => Close(answer, expected, scale: 0);
 
     /// <summary>
     /// Same shape and values within 1e-4 of the largest value: for products of large random matrices, whose entries
     /// near zero carry the rounding of their large terms, which the order of summation changes.
     /// </summary>
-    public static bool SameToScale(Tensor answer, Tensor expected)
-    {
-        if (!answer.shape.SequenceEqual(expected.shape)) return false;
-        var values = Values(expected);
-        return Values(answer).allclose(values, rtol: 1e-4, atol: 1e-4 * values.abs().max().item<float>() + 1e-5);
-    }
+    public static bool SameToScale(Tensor answer, Tensor expected) =>
+        Close(answer, expected, scale: Values(expected).abs().max().item<float>());
+
+    /// <summary>Same shape, and values within float32 rounding plus 1e-4 of <paramref name="scale"/>.</summary>
+    static bool Close(Tensor answer, Tensor expected, double scale) =>
+        answer.shape.SequenceEqual(expected.shape) && Values(answer).allclose(Values(expected), rtol: 1e-4, atol: 1e-5 + 1e-4 * scale);
 
     /// <summary>The tensor as float32 on the CPU, outside autograd, so comparisons work whatever the learner's device and dtype.</summary>
     public static Tensor Values(Tensor tensor) => tensor.detach().cpu().to_type(ScalarType.Float32);
