@@ -310,6 +310,11 @@ string sample(CharRNN net, int size, string prime = "The", int top_k = 5)
 // step ends. The state that the next step needs is moved out of the scope (`MoveToOuter`), and the
 // next step takes it back in (`Attach`), so it is freed one step later, once it has been used. The
 // tensors alive are therefore the same from the first batch to the last.
+//
+// **A loss that is not a number.** As in the earlier lessons,
+// `TrainingDivergedException.ThrowIfNotFinite` looks at the training loss just before it is
+// printed. If it has become NaN or infinite, the loop stops there and says at which epoch, instead
+// of printing `NaN` for the hours that are left.
 
 double evaluate(CharRNN net, long[] val_data, int batch_size, int seq_length, CrossEntropyLoss criterion)
 {
@@ -377,6 +382,7 @@ double evaluate(CharRNN net, long[] val_data, int batch_size, int seq_length, Cr
                 train_losses.Add(since_print.Average());
                 val_losses.Add(val_loss);
                 since_print.Clear();
+                TrainingDivergedException.ThrowIfNotFinite(train_losses[^1], epoch: e);
                 if (counter == print_every)
                     Console.WriteLine($"{print_every} steps took {clock.Elapsed.TotalSeconds:F0} s: the {epochs * steps_per_epoch:N0} steps of this run should take about {clock.Elapsed.TotalMinutes * epochs * steps_per_epoch / print_every:F0} min");
                 Console.WriteLine($"Epoch: {e}/{epochs}...  Step: {counter}...  Loss: {train_losses[^1]:F4}...  Val Loss: {val_loss:F4}");
