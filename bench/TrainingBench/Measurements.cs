@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using DeepLearningCourse.Infrastructure.Native;
 using TorchSharp;
 
@@ -27,6 +28,26 @@ static class Measurements
     // The process's resident set size in bytes: "VmHWM", its peak so far, or "VmRSS", now.
     public static long ResidentBytes(string field) =>
         long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim().Split(' ')[0]) * 1024;
+
+    [StructLayout(LayoutKind.Sequential)]
+    struct MallInfo2 { public nuint Arena, OrdBlks, SmBlks, HBlks, HBlkHd, UsmBlks, FsmBlks, UordBlks, FordBlks, KeepCost; }
+
+    [DllImport("libc.so.6", EntryPoint = "mallinfo2")]
+    static extern MallInfo2 MallInfo();
+
+    /// <summary>
+    /// glibc's heaps, every thread's (blocks mapped on their own left out), and how much of them is handed out now; a
+    /// heap that grows while what is handed out stays the same is fragmentation, not a leak. Empty off glibc.
+    /// </summary>
+    static string GlibcHeaps()
+    {
+        try
+        {
+            var info = MallInfo();
+            return $", glibc heaps {info.Arena / 1e6:F0} MB of which {info.UordBlks / 1e6:F0} MB in use";
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return ""; }
+    }
 
     // Lowers the peak (VmHWM) to the resident size now, so that one workload's peaks are not an earlier one's.
     public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
@@ -83,8 +104,8 @@ static class Measurements
     /// <summary>
     /// Runs <paramref name="run"/> 5 times, after the caller's warm-up; returns the peak resident memory and the count
     /// of live tensors (every thread's: a prefetching loader makes batches on another) after each run, printing them
-    /// with <paramref name="what"/>, the size of .NET's heap (growth there is managed memory, not native) and the
-    /// run's page faults (each a page of memory the kernel had to hand the process, as when freed memory went back).
+    /// with <paramref name="what"/>, the size of .NET's heap (growth there is managed memory, not native), glibc's
+    /// heaps and the run's page faults (each a page of memory the kernel had to hand the process, as when freed memory went back).
     /// </summary>
     public static (List<long> Peaks, List<long> Live) MemoryRuns(string what, Action run)
     {
@@ -99,7 +120,7 @@ static class Measurements
             peaks.Add(ResidentBytes("VmHWM"));
             live.Add(torch.Tensor.TotalCount);
             Console.WriteLine($"memory, {what} {i}: peak RSS {peaks[^1] / 1e6:F0} MB, RSS now {ResidentBytes("VmRSS") / 1e6:F0} MB, " +
-                $"live tensors {live[^1]}, managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB, page faults {faults}");
+                $"live tensors {live[^1]}, managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB{GlibcHeaps()}, page faults {faults}");
         }
         return (peaks, live);
     }
